@@ -1,0 +1,55 @@
+// The event bus: one instance per daemon, passed to whoever emits or listens. No module globals,
+// so tests never need to reset anything. Event payload formats live in events/types.ts.
+import type { ProcessStateCode } from '../process/states.js';
+
+/** A state change of one process, emitted exactly once per changeState(). */
+export interface ProcessStateEvent {
+  readonly type: 'PROCESS_STATE';
+  readonly processName: string;
+  readonly groupName: string;
+  readonly from: ProcessStateCode;
+  readonly to: ProcessStateCode;
+  /** The backoff counter after the change (supervisord's `tries`). */
+  readonly tries: number;
+  /** For EXITED: whether the exit code was expected. */
+  readonly expected: boolean;
+  /** pid at the time of the change (0 when none). */
+  readonly pid: number;
+}
+
+/** A chunk a child wrote, for PROCESS_LOG_* (events_enabled) and PROCESS_COMMUNICATION_* (capture). */
+export interface ProcessOutputEvent {
+  readonly type: 'PROCESS_LOG' | 'PROCESS_COMMUNICATION';
+  readonly channel: 'stdout' | 'stderr';
+  readonly processName: string;
+  readonly groupName: string;
+  readonly pid: number;
+  readonly data: Buffer;
+}
+
+export interface SupervisorStateEvent {
+  readonly type: 'SUPERVISOR_STATE_CHANGE';
+  readonly to: 'RUNNING' | 'STOPPING';
+}
+
+export interface GroupEvent {
+  readonly type: 'PROCESS_GROUP_ADDED' | 'PROCESS_GROUP_REMOVED';
+  readonly groupName: string;
+}
+
+export type BusEvent = ProcessStateEvent | ProcessOutputEvent | SupervisorStateEvent | GroupEvent;
+export type BusListener = (event: BusEvent) => void;
+
+export class EventBus {
+  readonly #listeners = new Set<BusListener>();
+
+  /** Returns the function that unsubscribes. */
+  subscribe(listener: BusListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  notify(event: BusEvent): void {
+    for (const listener of [...this.#listeners]) listener(event);
+  }
+}
