@@ -1,0 +1,86 @@
+// Orphan protection (supervisor issues #199 and #168): if the daemon is SIGKILLed, its children
+// must not live on to be duplicated by the next daemon. Two layers:
+//  1. every child is exec'd through `setpriv --pdeathsig`, so the kernel signals it when we die;
+//  2. this ledger records each child's process group and start time next to the pidfile; a new
+//     daemon reads it and ends whatever of those groups still runs (grandchildren, or children of
+//     a daemon that ran without setpriv) before it starts anything.
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { membersOfGroup, readProcStat } from './proc-stat.js';
+
+export interface LedgerEntry {
+  readonly pid: number;
+  readonly starttime: number;
+  readonly name: string;
+}
+
+interface LedgerFile {
+  readonly daemonPid: number;
+  readonly children: readonly LedgerEntry[];
+}
+
+export function ledgerPath(pidfile: string): string {
+  return `${pidfile}.children`;
+}
+
+/** Writes the ledger atomically (write to a temp name, then rename over). */
+export function writeLedger(path: string, children: readonly { pid: number; name: string }[]): void {
+  const entries: LedgerEntry[] = [];
+  for (const c of children) {
+    const st = readProcStat(c.pid);
+    if (st) entries.push({ pid: c.pid, starttime: st.starttime, name: c.name });
+  }
+  const body: LedgerFile = { daemonPid: process.pid, children: entries };
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(body));
+  renameSync(tmp, path);
+}
+
+export function removeLedger(path: string): void {
+  try { unlinkSync(path); } catch { /* never written or already removed */ }
+}
+
+function readLedger(path: string): LedgerFile | null {
+  try {
+    const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof data !== 'object' || data === null) return null;
+    const d = data as { daemonPid?: unknown; children?: unknown };
+    if (typeof d.daemonPid !== 'number' || !Array.isArray(d.children)) return null;
+    const children = d.children.filter((c): c is LedgerEntry =>
+      typeof c === 'object' && c !== null && typeof c.pid === 'number' && typeof c.starttime === 'number' && typeof c.name === 'string');
+    return { daemonPid: d.daemonPid, children };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The processes of a previous daemon's child groups that still run. A member belongs to the old
+ * group only if it started no earlier than the recorded leader (pid numbers are reused).
+ */
+export function findOrphans(path: string): { entry: LedgerEntry; pids: number[]; daemonPid: number }[] {
+  const ledger = readLedger(path);
+  // The caller has already refused to start if the ledger's daemon is still alive (pidfile check).
+  if (!ledger) return [];
+  const found: { entry: LedgerEntry; pids: number[]; daemonPid: number }[] = [];
+  for (const entry of ledger.children) {
+    const leader = readProcStat(entry.pid);
+    if (leader && leader.starttime !== entry.starttime) continue; // pid reused by someone else
+    const pids = membersOfGroup(entry.pid).filter((m) => m.starttime >= entry.starttime).map((m) => m.pid);
+    if (pids.length > 0) found.push({ entry, pids, daemonPid: ledger.daemonPid });
+  }
+  return found;
+}
+
+/** SIGKILLs every orphan found, by process group and by pid; returns log lines describing it. */
+export function killOrphans(path: string): string[] {
+  const lines: string[] = [];
+  for (const { entry, pids, daemonPid } of findOrphans(path)) {
+    try { process.kill(-entry.pid, 'SIGKILL'); } catch { /* group already empty */ }
+    for (const pid of pids) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    lines.push(`killed orphaned processes of '${entry.name}' (process group ${entry.pid}, pids ${pids.join(', ')}) left by a previous daemon (pid ${daemonPid})`);
+  }
+  removeLedger(path);
+  return lines;
+}

@@ -1,0 +1,10 @@
+// SUPERVISOR_SERVER_URL for children: the first unix server, else the first inet server (§1.6).
+import type { HttpServerConfig } from '../config/types.js';
+
+export function defaultServerUrl(servers: readonly HttpServerConfig[]): string | null {
+  const unix = servers.find((s) => s.kind === 'unix');
+  if (unix && unix.kind === 'unix') return `unix://${unix.file}`;
+  const inet = servers.find((s) => s.kind === 'inet');
+  if (inet && inet.kind === 'inet') return `http://${inet.host === '' || inet.host === '*' ? 'localhost' : inet.host}:${inet.port}`;
+  return null;
+}

@@ -1,0 +1,219 @@
+// The supervisor: owns the process groups, the one loop that drives every timed transition,
+// ordered shutdown, and the group add/remove/diff used by reread and update.
+// It never imports rpc/http/ctl: those layers call into it.
+import type { GroupConfig, LoadedConfig } from './config/types.js';
+import { diffGroups } from './config/diff.js';
+import type { EventBus } from './events/bus.js';
+import type { Logger } from './logging/types.js';
+import type { Clock } from './process/clock.js';
+import { ProcessGroup } from './process/group.js';
+import type { Spawner } from './process/spawner.js';
+import { Subprocess } from './process/subprocess.js';
+import { SupervisorState, type SupervisorStateCode, stateName } from './process/states.js';
+import { ChildLogFactory } from './child-logs.js';
+
+export interface SupervisorDeps {
+  readonly config: LoadedConfig;
+  readonly log: Logger;
+  readonly bus: EventBus;
+  readonly spawner: Spawner;
+  readonly clock: Clock;
+  /** Daemon environment plus [supervisord] environment=. */
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly serverUrl: string | null;
+  readonly parentDeathSignal: number | null;
+  /** Called whenever the set of live child pids changes (for the orphan ledger). */
+  readonly onChildrenChanged?: () => void;
+}
+
+/** Longest the loop sleeps even with nothing due: keeps TICK-style housekeeping alive. */
+const MAX_SLEEP_MS = 1000;
+const SHUTDOWN_REPORT_EVERY_S = 3;
+
+export class Supervisor {
+  #state: SupervisorStateCode = SupervisorState.RUNNING;
+  readonly #groups = new Map<string, ProcessGroup>();
+  #config: LoadedConfig;
+  readonly #deps: SupervisorDeps;
+  readonly #childLogs: ChildLogFactory;
+  #timer: NodeJS.Timeout | null = null;
+  #immediate: NodeJS.Immediate | null = null;
+  #stopQueue: ProcessGroup[] | null = null;
+  #lastShutdownReport = 0;
+  #stopped: Promise<void>;
+  #resolveStopped!: () => void;
+  #running = false;
+
+  constructor(deps: SupervisorDeps) {
+    this.#deps = deps;
+    this.#config = deps.config;
+    this.#childLogs = new ChildLogFactory({
+      supervisord: deps.config.supervisord,
+      log: deps.log,
+      bus: deps.bus,
+    });
+    this.#stopped = new Promise((resolve) => { this.#resolveStopped = resolve; });
+  }
+
+  get state(): SupervisorStateCode { return this.#state; }
+  get config(): LoadedConfig { return this.#config; }
+  get log(): Logger { return this.#deps.log; }
+  get bus(): EventBus { return this.#deps.bus; }
+  /** Groups in priority order (ties by name, then later additions last). */
+  get groups(): ProcessGroup[] { return sortGroups([...this.#groups.values()]); }
+  group(name: string): ProcessGroup | undefined { return this.#groups.get(name); }
+
+  /** Creates every configured group and starts the loop. Resolves `whenStopped` after shutdown. */
+  start(): void {
+    for (const config of this.#config.groups) this.addProcessGroup(config);
+    this.#running = true;
+    this.#deps.bus.notify({ type: 'SUPERVISOR_STATE_CHANGE', to: 'RUNNING' });
+    this.#schedule(0);
+  }
+
+  /** Settles once a shutdown or restart has stopped every process. */
+  whenStopped(): Promise<void> { return this.#stopped; }
+
+  /** Replace the stored config after a successful reread (running groups are untouched). */
+  setConfig(config: LoadedConfig): void { this.#config = config; }
+
+  /** added / changed / removed group names, comparing the stored config with running groups. */
+  diffToActive(): { added: string[]; changed: string[]; removed: string[] } {
+    const active = [...this.#groups.values()].map((g) => g.config);
+    return diffGroups(active, this.#config.groups);
+  }
+
+  addProcessGroup(config: GroupConfig): boolean {
+    if (this.#groups.has(config.name)) return false;
+    const autoPaths = this.#childLogs.prepareGroup(config);
+    const processes = config.processes.map((pconfig) => {
+      let proc: Subprocess | undefined = undefined;
+      proc = new Subprocess({
+      config: pconfig,
+      groupName: config.name,
+      spawner: this.#deps.spawner,
+      clock: this.#deps.clock,
+      bus: this.#deps.bus,
+      log: this.#deps.log,
+      openOutput: (channel) => this.#childLogs.open(config, pconfig, channel, autoPaths, () => proc?.pid ?? 0),
+      baseEnv: this.#deps.baseEnv,
+      serverUrl: this.#deps.serverUrl,
+      isDaemonRunning: () => this.#state === SupervisorState.RUNNING,
+      requestTick: () => this.requestTick(),
+      parentDeathSignal: this.#deps.parentDeathSignal,
+      });
+      return proc;
+    });
+    this.#groups.set(config.name, new ProcessGroup(config, processes));
+    this.#deps.bus.notify({ type: 'PROCESS_GROUP_ADDED', groupName: config.name });
+    this.requestTick();
+    return true;
+  }
+
+  /** False when some process of the group is not stopped (supervisord's STILL_RUNNING case). */
+  removeProcessGroup(name: string): boolean {
+    const group = this.#groups.get(name);
+    if (!group) return false;
+    if (group.unstopped().length > 0) return false;
+    this.#groups.delete(name);
+    this.#deps.bus.notify({ type: 'PROCESS_GROUP_REMOVED', groupName: name });
+    return true;
+  }
+
+  /** Every live child pid with its process and group, for the orphan ledger. */
+  liveChildren(): { pid: number; name: string; group: string }[] {
+    const out: { pid: number; name: string; group: string }[] = [];
+    for (const group of this.#groups.values()) {
+      for (const proc of group.processes) {
+        if (proc.pid > 0) out.push({ pid: proc.pid, name: proc.config.name, group: group.config.name });
+      }
+    }
+    return out;
+  }
+
+  /** SIGTERM/SIGINT/SIGQUIT or supervisor.shutdown. */
+  shutdown(): void { this.#beginStop(SupervisorState.SHUTDOWN); }
+
+  /** SIGHUP or supervisor.restart: stop everything; the caller re-reads the config afterwards. */
+  restart(): boolean {
+    if (this.#state === SupervisorState.SHUTDOWN) return false;
+    this.#beginStop(SupervisorState.RESTARTING);
+    return true;
+  }
+
+  /** Ask the loop to run as soon as possible (coalesced). */
+  requestTick(): void {
+    if (!this.#running || this.#immediate) return;
+    this.#immediate = setImmediate(() => {
+      this.#immediate = null;
+      this.#loop();
+    });
+  }
+
+  reopenLogs(): void { this.#childLogs.reopenAll(); }
+
+  #beginStop(state: SupervisorStateCode): void {
+    if (this.#state !== SupervisorState.RUNNING && state === SupervisorState.RESTARTING) return;
+    this.#state = state;
+    this.requestTick();
+  }
+
+  #schedule(ms: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => { this.#timer = null; this.#loop(); }, ms);
+  }
+
+  /** One pass: transitions of every group, then the shutdown bookkeeping, then sleep to the next deadline. */
+  #loop(): void {
+    if (!this.#running) return;
+    const stopping = this.#state !== SupervisorState.RUNNING;
+    if (stopping && this.#stopQueue === null) {
+      this.#stopQueue = this.groups;
+      this.#deps.bus.notify({ type: 'SUPERVISOR_STATE_CHANGE', to: 'STOPPING' });
+    }
+    if (stopping) this.#stopQueue?.at(-1)?.stopAll();
+    const now = this.#deps.clock.now();
+    for (const group of this.groups) group.tick(now);
+    if (stopping && this.#finishStopStep(now)) return;
+    this.#deps.onChildrenChanged?.();
+    this.#schedule(this.#sleepMs(now));
+  }
+
+  /** Pops fully stopped groups off the stop queue; true once nothing is left running. */
+  #finishStopStep(now: number): boolean {
+    const queue = this.#stopQueue ?? [];
+    const last = queue.at(-1);
+    if (last && last.unstopped().length === 0) queue.pop();
+    const unstopped = this.groups.flatMap((g) => g.unstopped());
+    if (unstopped.length === 0) {
+      this.#running = false;
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#deps.onChildrenChanged?.();
+      this.#resolveStopped();
+      return true;
+    }
+    if (now > this.#lastShutdownReport + SHUTDOWN_REPORT_EVERY_S) {
+      this.#deps.log.info(`waiting for ${unstopped.map((p) => p.config.name).join(', ')} to die`);
+      this.#lastShutdownReport = now;
+      for (const p of unstopped) this.#deps.log.blather(`${p.config.name} state: ${stateName(p.state)}`);
+    }
+    if (queue.length > 0 && queue.at(-1) !== last) this.requestTick();
+    return false;
+  }
+
+  #sleepMs(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const group of this.#groups.values()) {
+      const d = group.nextDeadline();
+      if (d !== null && d < next) next = d;
+    }
+    if (!Number.isFinite(next)) return MAX_SLEEP_MS;
+    // Deadlines are "strictly after": wake a hair past them so the comparison holds.
+    return Math.max(0, Math.min(MAX_SLEEP_MS, Math.ceil((next - now) * 1000) + 1));
+  }
+}
+
+function sortGroups(groups: ProcessGroup[]): ProcessGroup[] {
+  // Array.prototype.sort is stable: ties keep insertion order (config order, later additions last).
+  return groups.sort((a, b) => a.config.priority - b.config.priority);
+}
