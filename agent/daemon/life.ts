@@ -5,7 +5,7 @@ import { EventBus } from '../events/bus.js';
 import { cleanupAutoLogs } from '../logging/auto-logs.js';
 import { createMainLogger } from '../logging/main-log.js';
 import { realClock } from '../process/clock.js';
-import { NodeSpawner } from '../process/spawner.js';
+import { NodeSpawner } from '../process/node-spawner.js';
 import { SupervisorState } from '../process/states.js';
 import { Supervisor } from '../supervisor.js';
 import { killOrphans, ledgerPath, removeLedger, writeLedger } from './orphans.js';

@@ -7,7 +7,8 @@ export function dropPrivileges(user: UserSpec): string | null {
   if (current === user.uid) return null;
   if (current !== 0) return "Can't drop privilege as nonroot user";
   try {
-    process.initgroups?.(user.name, user.gid);
+    // initgroups exists on POSIX builds of Node only, hence the optional call.
+    (process as { initgroups?: (user: string, gid: number) => void }).initgroups?.(user.name, user.gid);
   } catch {
     return 'Could not set groups of effective user';
   }
