@@ -1,0 +1,80 @@
+// loadConfig(): reads the main file and its [include]s, builds every section in supervisord's
+// order and returns the deep-frozen LoadedConfig; throws ConfigError with supervisord's text.
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname as osHostname, tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import type { LoadContext } from './context.js';
+import { ConfigError } from './errors.js';
+import { processIncludes } from './include.js';
+import { IniParser } from './ini.js';
+import { readGroups } from './schema-groups.js';
+import { defaultResolveSpec, readRpcInterfaces, readSupervisorctl } from './schema-plugins.js';
+import { readServers } from './schema-servers.js';
+import { convertOverrides, finishSupervisord, readSupervisordSection } from './schema-supervisord.js';
+import type { LoadedConfig, ParseMessage, SupervisordOverrides } from './types.js';
+import { systemUserDb, type UserDb } from './users.js';
+
+export interface LoadOptions {
+  overrides?: SupervisordOverrides;
+  /** supervisord's own environment (ENV_ expansions); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** host_node_name; default os.hostname(). */
+  hostname?: string;
+  /** Directory relative paths are resolved against; default process.cwd(). */
+  cwd?: string;
+  passwd?: UserDb;
+  /** Whether a module:attr spec (rpcinterface factory, result_handler) can be used. */
+  resolveSpec?: (spec: string) => boolean;
+  /** The effective uid (fcgi socket ownership default); default process.getuid(). */
+  uid?: number;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function readMain(file: string, cwd: string): string {
+  const abs = resolve(cwd, file);
+  if (!existsSync(abs)) throw new ConfigError(`could not find config file ${file}`, { file });
+  try { return readFileSync(abs, 'utf8'); } catch (err) {
+    throw new ConfigError(`could not read config file ${file}`, { file }, { cause: err });
+  }
+}
+
+function makeContext(file: string, opts: LoadOptions, cwd: string): LoadContext {
+  const env = opts.env ?? process.env;
+  const users = opts.passwd ?? systemUserDb();
+  const envExpansions = new Map<string, string>();
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) envExpansions.set(`ENV_${k}`, v);
+  return { parser: new IniParser(), envExpansions, here: dirname(resolve(cwd, file)), hostname: opts.hostname ?? osHostname(),
+    configFile: file, pathEnv: { home: env['HOME'], users }, users, resolveSpec: opts.resolveSpec ?? defaultResolveSpec,
+    criticals: [], warnings: [], infos: [] };
+}
+
+/** Loads a supervisord.conf the way supervisord 4.2.5 does at startup. */
+export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
+  const cwd = opts.cwd ?? process.cwd();
+  const ctx = makeContext(file, opts, cwd);
+  const cli = convertOverrides(ctx, opts.overrides ?? {});
+  ctx.parser.readString(readMain(file, cwd), file);
+  processIncludes(ctx, resolve(cwd, file));
+  if (!ctx.parser.hasSection('supervisord')) {
+    throw new ConfigError('.ini file does not include supervisord section', { file });
+  }
+  const section = readSupervisordSection(ctx, tmpdir());
+  const rpcinterfaces = readRpcInterfaces(ctx);
+  const groups = readGroups(ctx, opts.uid ?? process.getuid?.() ?? 0);
+  const httpServers = readServers(ctx, cwd);
+  const supervisord = finishSupervisord(ctx, section, cli, cwd);
+  const supervisorctl = readSupervisorctl(ctx, cwd);
+  const messages: ParseMessage[] = [
+    ...ctx.criticals.map((text) => ({ level: 'critical' as const, text })),
+    ...ctx.warnings.map((text) => ({ level: 'warn' as const, text })),
+    ...ctx.infos.map((text) => ({ level: 'info' as const, text })),
+  ];
+  return deepFreeze({ file: resolve(cwd, file), supervisord, httpServers, supervisorctl, rpcinterfaces, groups, messages });
+}

@@ -1,0 +1,72 @@
+// [supervisorctl] and [rpcinterface:x] sections, and the check of "module:attr" entry-point specs
+// (factories, result handlers) that supervisord imports.
+import { resolve } from 'node:path';
+import { expandUser } from './datatypes.js';
+import { ValueError } from './errors.js';
+import { pyRepr } from './python.js';
+import { SectionReader, type LoadContext } from './context.js';
+import type { RpcInterfaceConfig, SupervisorctlConfig } from './types.js';
+
+const ENTRY_RE = /^\s*([\w.]+)\s*(?::\s*([\w.]+))?\s*(\[.*\])?\s*$/su;
+const KNOWN_SUPERVISOR_SPECS = new Set([
+  'supervisor.dispatchers:default_handler',
+  'supervisor.rpcinterface:make_main_rpcinterface',
+  'supervisor.supervisorctl:DefaultControllerPlugin',
+]);
+
+/**
+ * The default resolvability rule: supervisor's own callables, or any well-formed module:attr
+ * outside the supervisor package; a bare module or an unknown supervisor.* name cannot be.
+ */
+export function defaultResolveSpec(spec: string): boolean {
+  const m = ENTRY_RE.exec(spec);
+  if (!m || m[2] === undefined) return false;
+  const key = `${m[1]}:${m[2]}`;
+  if (m[1] === 'supervisor' || m[1]?.startsWith('supervisor.')) return KNOWN_SUPERVISOR_SPECS.has(key);
+  return true;
+}
+
+/** Throws like supervisord's import_spec: syntax errors as pkg_resources words them, else "cannot be resolved". */
+export function checkSpec(ctx: LoadContext, spec: string, section: string): void {
+  const m = ENTRY_RE.exec(spec);
+  if (!m) {
+    throw new ValueError(`(${pyRepr("EntryPoint must be in 'name=module:attrs [extras]' format")}, ${pyRepr('x=' + spec)})`);
+  }
+  if (!/^\w+(\.\w+)*$/u.test(m[1] ?? '')) throw new ValueError(`('Invalid module name', ${pyRepr(m[1] ?? '')})`);
+  if (!ctx.resolveSpec(spec)) throw new ValueError(`${spec} cannot be resolved within [${section}]`);
+}
+
+const FACTORY_KEY = 'supervisor.rpcinterface_factory';
+
+export function readRpcInterfaces(ctx: LoadContext): RpcInterfaceConfig[] {
+  const out: RpcInterfaceConfig[] = [];
+  for (const section of ctx.parser.sections()) {
+    if (!section.startsWith('rpcinterface:')) continue;
+    const r = new SectionReader(ctx, section, new Map());
+    const factory = r.optional(FACTORY_KEY);
+    if (factory === undefined) throw r.error(`section [${section}] does not specify a ${FACTORY_KEY}`);
+    r.at(FACTORY_KEY, () => checkSpec(ctx, factory, section), factory);
+    const options: Record<string, string> = {};
+    for (const key of ctx.parser.options(section)) {
+      if (key !== FACTORY_KEY) options[key] = String(r.get(key, ''));
+    }
+    out.push({ name: section.slice(section.indexOf(':') + 1), factory, options });
+  }
+  return out;
+}
+
+/** [supervisorctl] as supervisorctl reads it; null when the section is absent. */
+export function readSupervisorctl(ctx: LoadContext, cwd: string): SupervisorctlConfig | null {
+  if (!ctx.parser.hasSection('supervisorctl')) return null;
+  const r = new SectionReader(ctx, 'supervisorctl', new Map());
+  const here = new Map([['here', ctx.here]]);
+  let serverurl = String(r.get('serverurl', 'http://localhost:9001', { extra: here }));
+  if (serverurl.startsWith('unix://')) serverurl = 'unix://' + resolve(cwd, expandUser(serverurl.slice(7), ctx.pathEnv));
+  const prompt = String(r.get('prompt', 'supervisor'));
+  const username = r.optional('username') ?? null;
+  const password = r.optional('password') ?? null;
+  const history = r.optional('history_file', { extra: here });
+  const history_file = history ? resolve(cwd, expandUser(history, ctx.pathEnv)) : null;
+  return { serverurl, username, password, prompt, history_file };
+}
+

@@ -1,0 +1,133 @@
+// A log file that rotates by size (supervisord's RotatingFileHandler semantics) and can be reopened or cleared.
+// Imports only node built-ins; used by the main log and by every child log channel.
+import { closeSync, constants, existsSync, fstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+
+export interface RotatingFileOptions {
+  readonly path: string;
+  /** Rotate once the file reaches this many bytes after a write; 0 never rotates. */
+  readonly maxbytes?: number;
+  /** How many numbered backups (.1 … .N) to keep; 0 truncates the file in place instead. */
+  readonly backups?: number;
+  /** Permission bits for files we create; the process umask is applied by the kernel. */
+  readonly fileMode?: number;
+}
+
+// Reopening after a rotation truncates, like supervisord's open(name, 'wb'), but we keep O_APPEND so that
+// a second writer sharing the path (stdout and stderr logged to one file) never overwrites our bytes.
+const TRUNCATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND;
+
+function isNoEntry(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
+}
+
+export class RotatingFile {
+  readonly path: string;
+  private readonly maxbytes: number;
+  private readonly backups: number;
+  private readonly fileMode: number;
+  private fd: number | null = null;
+  private currentSize = 0;
+
+  /** Opens (creating if needed) the file in append mode; open errors propagate with their errno code. */
+  constructor(opts: RotatingFileOptions) {
+    this.path = opts.path;
+    this.maxbytes = opts.maxbytes ?? 0;
+    this.backups = opts.backups ?? 0;
+    this.fileMode = opts.fileMode ?? 0o666;
+    this.openWith('a');
+  }
+
+  /** Size of the file behind the open descriptor, as of the last open or write. */
+  get size(): number {
+    return this.currentSize;
+  }
+
+  get isOpen(): boolean {
+    return this.fd !== null;
+  }
+
+  /**
+   * Appends every byte of buf synchronously, then rotates if the file reached maxbytes.
+   * One write is never split across files, so a file may exceed maxbytes by up to one write.
+   */
+  write(buf: Buffer): void {
+    const fd = this.requireFd();
+    let done = 0;
+    // writeSync may write fewer bytes than asked (signals, pipes, nearly full disks); loop until all are out.
+    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+    if (this.maxbytes > 0) {
+      // fstat rather than counting: with O_APPEND the position is the end of file, which includes any
+      // bytes another writer of the same path added; supervisord's tell() sees the same thing.
+      this.currentSize = fstatSync(fd).size;
+      if (this.currentSize >= this.maxbytes) this.rotate();
+    } else {
+      this.currentSize += buf.length;
+    }
+  }
+
+  /** Close and open again by path: picks up a file moved away by an external logrotate (SIGUSR2). */
+  reopen(): void {
+    this.close();
+    this.openWith('a');
+  }
+
+  /** Delete the file, then reopen it empty (clearLog / clearProcessLogs). */
+  clear(): void {
+    this.close();
+    try {
+      unlinkSync(this.path);
+    } catch (err) {
+      // Already gone (someone removed it): the goal, an empty file, is reached by the reopen below.
+      if (!isNoEntry(err)) throw err;
+    }
+    this.openWith('a');
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    const fd = this.fd;
+    this.fd = null;
+    closeSync(fd);
+  }
+
+  private requireFd(): number {
+    if (this.fd === null) throw new Error(`log file ${this.path} is closed`);
+    return this.fd;
+  }
+
+  private openWith(flags: 'a' | number): void {
+    this.fd = openSync(this.path, flags, this.fileMode);
+    this.currentSize = fstatSync(this.fd).size;
+  }
+
+  /** Shift name.(i) -> name.(i+1) from the oldest kept backup down, name -> name.1, then start a fresh file. */
+  private rotate(): void {
+    this.close();
+    if (this.backups > 0) {
+      for (let i = this.backups - 1; i >= 1; i--) {
+        const source = `${this.path}.${i}`;
+        if (existsSync(source)) moveReplacing(source, `${this.path}.${i + 1}`);
+      }
+      moveReplacing(this.path, `${this.path}.1`);
+    }
+    this.openWith(TRUNCATE_FLAGS);
+  }
+}
+
+/** rename(2) with supervisord's tolerance: a missing target or source is not an error. */
+function moveReplacing(source: string, target: string): void {
+  if (existsSync(target)) {
+    try {
+      unlinkSync(target);
+    } catch (err) {
+      // Raced with another remover (e.g. a cleanup script): the target is gone, which is what we wanted.
+      if (!isNoEntry(err)) throw err;
+    }
+  }
+  try {
+    renameSync(source, target);
+  } catch (err) {
+    // The source vanished (an external cleanup removed the active log): nothing to keep, carry on.
+    if (!isNoEntry(err)) throw err;
+  }
+}

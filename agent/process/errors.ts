@@ -1,0 +1,55 @@
+// Domain errors of the process core: supervisord's ProcessException family, spawn failures,
+// stdin errors and IllegalTransition. The RPC layer maps them to faults; nothing here knows faults.
+
+export type ProcessErrorKind =
+  | 'BadCommand' | 'NotFound' | 'NotExecutable' | 'NoPermission'
+  | 'SpawnError' | 'StdinClosed' | 'IllegalTransition';
+
+export class ProcessError extends Error {
+  readonly kind: ProcessErrorKind;
+  constructor(kind: ProcessErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+    this.name = kind;
+  }
+}
+
+/** The command line could not be split, or is empty. */
+export class BadCommand extends ProcessError {
+  constructor(message: string) { super('BadCommand', message); }
+}
+
+/** The command file does not exist (stat failed everywhere on PATH). */
+export class NotFound extends ProcessError {
+  constructor(message: string) { super('NotFound', message); }
+}
+
+/** The command path is a directory or has no execute bit. */
+export class NotExecutable extends ProcessError {
+  constructor(message: string) { super('NotExecutable', message); }
+}
+
+/** The daemon lacks permission to execute the file (access(X_OK) failed). */
+export class NoPermission extends ProcessError {
+  constructor(message: string) { super('NoPermission', message); }
+}
+
+/** The pipes or the fork could not be made; `code` is the errno name (EMFILE, EAGAIN, ...). */
+export class SpawnError extends ProcessError {
+  readonly code: string;
+  constructor(code: string, options?: { cause?: unknown }) {
+    super('SpawnError', `spawn failed: ${code}`, options);
+    this.code = code;
+  }
+}
+
+/** Writing to a child's stdin is impossible; supervisord raises EPIPE with these texts. */
+export class StdinClosed extends ProcessError {
+  readonly code = 'EPIPE';
+  constructor(message: string) { super('StdinClosed', message); }
+}
+
+/** A state change not in the transition table: always a bug in the caller. */
+export class IllegalTransition extends ProcessError {
+  constructor(message: string) { super('IllegalTransition', message); }
+}

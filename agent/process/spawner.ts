@@ -1,0 +1,39 @@
+// The seam between the state machine and the OS: what a spawn needs and what a child offers.
+// NodeSpawner (node-spawner.ts) is the real implementation; tests use a fake.
+import type { Readable, Writable } from 'node:stream';
+import type { UserSpec } from '../config/types.js';
+
+export interface SpawnRequest {
+  /** Resolved file to exec (absolute, or relative to the child's cwd). */
+  readonly file: string;
+  /** Full argv, argv[0] included (the word as written in command=). */
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string | null;
+  readonly user: UserSpec | null;
+  readonly umask: number | null;
+  /** stdout and stderr share one pipe, so their interleaving is preserved. */
+  readonly redirectStderr: boolean;
+  /** Signal the child gets if the daemon dies (Linux PR_SET_PDEATHSIG); null = none. */
+  readonly parentDeathSignal: number | null;
+}
+
+export interface SpawnedChild {
+  readonly pid: number;
+  readonly stdin: Writable | null;
+  readonly stdout: Readable;
+  /** null when stderr is redirected into stdout. */
+  readonly stderr: Readable | null;
+  /** Sends `sig` to the pid, or to its process group; throws NodeJS.ErrnoException (ESRCH ...). */
+  kill(sig: number, group: boolean): void;
+  /**
+   * Called once, after the child exited AND its output pipes delivered everything (or a short
+   * grace period passed because a grandchild holds them open).
+   */
+  onExit(cb: (code: number | null, signal: number | null) => void): void;
+}
+
+/** Throws SpawnError (errno name in `code`) when pipes or the fork cannot be made. */
+export interface Spawner {
+  spawn(req: SpawnRequest): SpawnedChild;
+}

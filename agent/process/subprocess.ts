@@ -1,0 +1,399 @@
+// One supervised process: supervisord's Subprocess state machine (reference 2.2-2.7). Inputs are
+// spawn/stop/giveUp/signal/writeStdin and tick(now); every state change goes through changeState.
+import type { ProcessConfig } from '../config/types.js';
+import { signalName } from '../config/signals.js';
+import type { EventBus } from '../events/bus.js';
+import type { Logger, OutputSink } from '../logging/types.js';
+import { buildChildEnv, buildSpawnRequest } from './child-env.js';
+import type { Clock } from './clock.js';
+import { IllegalTransition, ProcessError, SpawnError, StdinClosed } from './errors.js';
+import { describeExit, isExpectedExit, shouldAutoRestart } from './exit-status.js';
+import { killFailureText } from './kill-text.js';
+import type { SpawnedChild, Spawner } from './spawner.js';
+import { ProcessState as S, type ProcessStateCode } from './states.js';
+import { assertTransition } from './transitions.js';
+
+/** nextDeadline() for "strictly greater than" rules: the boundary itself would not act yet. */
+export const STRICT_EPSILON = 0.001;
+
+const SIGKILL = 9;
+const SPAWNABLE: ReadonlySet<ProcessStateCode> = new Set([S.EXITED, S.FATAL, S.BACKOFF, S.STOPPED]);
+
+export interface SubprocessDeps {
+  readonly config: ProcessConfig;
+  readonly groupName: string;
+  readonly spawner: Spawner;
+  readonly clock: Clock;
+  readonly bus: EventBus;
+  readonly log: Logger;
+  /** Called at each successful spawn attempt, per channel; null discards the output. */
+  openOutput(channel: 'stdout' | 'stderr'): OutputSink | null;
+  /** Daemon environment plus [supervisord] environment=. */
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly serverUrl: string | null;
+  isDaemonRunning(): boolean;
+  /** Ask the loop for a tick soon; called on every state change, so the loop should coalesce. */
+  requestTick(): void;
+  readonly parentDeathSignal?: number | null;
+}
+
+export class Subprocess {
+  readonly config: ProcessConfig;
+  readonly groupName: string;
+  #state: ProcessStateCode = S.STOPPED;
+  #pid = 0;
+  #laststart = 0;
+  #laststop = 0;
+  #laststopreport = 0;
+  #spawnerr = '';
+  #exitstatus: number | null = null;
+  #backoff = 0;
+  #delay = 0;
+  #killing = false;
+  #child: SpawnedChild | null = null;
+  #sinks: OutputSink[] = [];
+  readonly #deps: SubprocessDeps;
+
+  constructor(deps: SubprocessDeps) {
+    this.#deps = deps;
+    this.config = deps.config;
+    this.groupName = deps.groupName;
+  }
+
+  get state(): ProcessStateCode { return this.#state; }
+  get pid(): number { return this.#pid; }
+  get laststart(): number { return this.#laststart; }
+  get laststop(): number { return this.#laststop; }
+  get spawnerr(): string { return this.#spawnerr; }
+  get exitstatus(): number | null { return this.#exitstatus; }
+  get backoff(): number { return this.#backoff; }
+  get delay(): number { return this.#delay; }
+  get killing(): boolean { return this.#killing; }
+
+  /** The one funnel: checks the edge, keeps backoff bookkeeping, emits exactly one event. */
+  changeState(to: ProcessStateCode, expected = true): boolean {
+    const from = this.#state;
+    if (to === from) return false;
+    assertTransition(from, to, this.config.name);
+    this.#state = to;
+    if (to === S.BACKOFF) {
+      this.#backoff += 1;
+      this.#delay = this.#deps.clock.now() + this.#backoff;
+    }
+    this.#deps.bus.notify({
+      type: 'PROCESS_STATE', processName: this.config.name, groupName: this.groupName,
+      from, to, tries: this.#backoff, expected, pid: this.#pid,
+    });
+    this.#deps.requestTick();
+    return true;
+  }
+
+  /** supervisord's spawn(): one start attempt; failures end in BACKOFF with spawnerr set. */
+  spawn(): void {
+    const { log, clock } = this.#deps;
+    const name = this.config.name;
+    if (this.#pid !== 0) {
+      log.warn(`process '${name}' already running`);
+      return;
+    }
+    this.#killing = false;
+    this.#spawnerr = '';
+    this.#exitstatus = null;
+    this.#laststart = clock.now();
+    if (!SPAWNABLE.has(this.#state)) {
+      throw new IllegalTransition(`cannot spawn ${name} in state ${this.#state}`);
+    }
+    // STOPPED/EXITED/FATAL/BACKOFF -> STARTING: a start attempt begins
+    this.changeState(S.STARTING);
+    const child = this.#launch();
+    if (child === null) return;
+    this.#child = child;
+    this.#pid = child.pid;
+    log.info(`spawned: '${name}' with pid ${child.pid}`);
+    this.#spawnerr = '';
+    this.#delay = clock.now() + this.config.startsecs;
+    child.onExit((code, signal) => this.#finish(child, code, signal));
+  }
+
+  /** Resolve, open outputs, fork; returns null after recording the failure (STARTING -> BACKOFF). */
+  #launch(): SpawnedChild | null {
+    const { config } = this;
+    const deps = this.#deps;
+    const env = buildChildEnv(config, this.groupName, deps.baseEnv, deps.serverUrl);
+    let request;
+    try {
+      request = buildSpawnRequest(config, env, deps.baseEnv, deps.parentDeathSignal ?? null);
+    } catch (err) {
+      if (!(err instanceof ProcessError)) throw err;
+      return this.#spawnFailed(err.message);
+    }
+    try {
+      this.#openSinks();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      return this.#spawnFailed(code === 'EMFILE'
+        ? `too many open files to spawn '${config.name}'`
+        : `unknown error making dispatchers for '${config.name}': ${code}`);
+    }
+    try {
+      const child = deps.spawner.spawn(request);
+      this.#wireOutput(child);
+      return child;
+    } catch (err) {
+      if (!(err instanceof SpawnError)) throw err;
+      this.#closeSinks();
+      return this.#spawnFailed(err.code === 'EAGAIN'
+        ? `Too many processes in process table to spawn '${config.name}'`
+        : `unknown error during fork for '${config.name}': ${err.code}`);
+    }
+  }
+
+  #spawnFailed(message: string): null {
+    this.#spawnerr = message;
+    this.#deps.log.info(`spawnerr: ${message}`);
+    // STARTING -> BACKOFF: the spawn attempt failed before a child existed
+    this.changeState(S.BACKOFF);
+    return null;
+  }
+
+  #openSinks(): void {
+    const stdout = this.#deps.openOutput('stdout');
+    const stderr = this.config.redirect_stderr ? null : this.#deps.openOutput('stderr');
+    this.#sinks = [stdout, stderr].filter((s): s is OutputSink => s !== null);
+    this.#stdoutSink = stdout;
+    this.#stderrSink = stderr;
+  }
+
+  #stdoutSink: OutputSink | null = null;
+  #stderrSink: OutputSink | null = null;
+
+  #wireOutput(child: SpawnedChild): void {
+    const out = this.#stdoutSink;
+    const err = this.#stderrSink;
+    child.stdout.on('data', (chunk: Buffer) => out?.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => (err ?? out)?.write(chunk));
+  }
+
+  #closeSinks(): void {
+    for (const sink of this.#sinks.splice(0)) sink.close();
+    this.#stdoutSink = null;
+    this.#stderrSink = null;
+  }
+
+  /** Administrative stop: the stop signal, or BACKOFF -> STOPPED. Returns an error text or null. */
+  stop(): string | null {
+    this.#laststopreport = 0;
+    return this.#kill(this.config.stopsignal);
+  }
+
+  /** Throttled "waiting for x to stop" (every 2 s), for callers waiting on a stop. */
+  stopReport(): void {
+    if (this.#state !== S.STOPPING) return;
+    const now = this.#deps.clock.now();
+    if (now > this.#laststopreport + 2) {
+      this.#deps.log.info(`waiting for ${this.config.name} to stop`);
+      this.#laststopreport = now;
+    }
+  }
+
+  /** Shutdown / stop-all of a group: a BACKOFF process stops retrying. */
+  giveUp(): void {
+    this.#delay = 0;
+    this.#backoff = 0;
+    // BACKOFF -> FATAL: given up (too many retries, or the group is being stopped)
+    this.changeState(S.FATAL);
+  }
+
+  #kill(sig: number): string | null {
+    const { log, clock } = this.#deps;
+    const name = this.config.name;
+    if (this.#state === S.BACKOFF) {
+      log.debug(`Attempted to kill ${name}, which is in BACKOFF state.`);
+      // BACKOFF -> STOPPED: stop request while waiting to retry (backoff kept)
+      this.changeState(S.STOPPED);
+      return null;
+    }
+    const child = this.#child;
+    if (this.#pid === 0 || child === null) {
+      const msg = `attempted to kill ${name} with sig ${signalName(sig)} but it wasn't running`;
+      log.debug(msg);
+      return msg;
+    }
+    const asGroup = this.#state === S.STOPPING ? this.config.killasgroup : this.config.stopasgroup;
+    log.debug(`killing ${name} (pid ${this.#pid}) ${asGroup ? 'process group ' : ''}with signal ${signalName(sig)}`);
+    this.#killing = true;
+    this.#delay = clock.now() + this.config.stopwaitsecs;
+    // RUNNING/STARTING -> STOPPING (already STOPPING when escalating to SIGKILL)
+    this.changeState(S.STOPPING);
+    try {
+      child.kill(sig, asGroup);
+    } catch (err) {
+      return this.#killFailed(err, 'killing');
+    }
+    return null;
+  }
+
+  /** ESRCH means the child just exited (the exit will settle the state); anything else -> UNKNOWN. */
+  #killFailed(err: unknown, what: 'killing' | 'sending'): string | null {
+    const { log } = this.#deps;
+    const name = this.config.name;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ESRCH') {
+      const now = what === 'sending' ? 'just now ' : 'just ';
+      log.debug(`unable to signal ${name} (pid ${this.#pid}), it probably ${now}exited on its own: ${killFailureText(e)}`);
+      return null;
+    }
+    const msg = what === 'killing'
+      ? `unknown problem killing ${name} (${this.#pid}):${e.stack ?? String(e)}`
+      : `unknown problem sending sig ${name} (${this.#pid}):${e.stack ?? String(e)}`;
+    log.critical(msg);
+    // RUNNING/STARTING/STOPPING -> UNKNOWN: kill() itself failed
+    this.changeState(S.UNKNOWN);
+    if (what === 'killing') {
+      this.#killing = false;
+      this.#delay = 0;
+    }
+    return msg;
+  }
+
+  /** Sends a signal without intending a stop; a death by it while STOPPING completes the stop. */
+  signal(sig: number): string | null {
+    const { log } = this.#deps;
+    const name = this.config.name;
+    const child = this.#child;
+    if (this.#pid === 0 || child === null) {
+      const msg = `attempted to send ${name} sig ${signalName(sig)} but it wasn't running`;
+      log.debug(msg);
+      return msg;
+    }
+    log.debug(`sending ${name} (pid ${this.#pid}) sig ${signalName(sig)}`);
+    try {
+      child.kill(sig, false);
+    } catch (err) {
+      return this.#killFailed(err, 'sending');
+    }
+    return null;
+  }
+
+  /** Throws StdinClosed with supervisord's EPIPE texts when the data cannot be delivered. */
+  writeStdin(data: Buffer): void {
+    if (this.#pid === 0 || this.#killing || this.#child === null) throw new StdinClosed('Process already closed');
+    const stdin = this.#child.stdin;
+    if (stdin === null) throw new StdinClosed('Process has no stdin channel');
+    if (stdin.destroyed || stdin.writableEnded) throw new StdinClosed("Process' stdin channel is closed");
+    stdin.write(data);
+  }
+
+  /** The child is gone and its output drained: supervisord's finish() (reference 2.5). */
+  #finish(child: SpawnedChild, code: number | null, signal: number | null): void {
+    if (child !== this.#child) return;
+    const { log, clock } = this.#deps;
+    const name = this.config.name;
+    this.#closeSinks();
+    const { exitstatus, text } = describeExit(code, signal);
+    const now = clock.now();
+    this.#laststop = now;
+    let tooQuickly = false;
+    if (now > this.#laststart) tooQuickly = now - this.#laststart < this.config.startsecs;
+    else log.warn(`process '${name}' (${this.#pid}) laststart time is in the future, don't know how long process was running so assuming it did not exit too quickly`);
+    const expected = isExpectedExit(exitstatus, this.config.exitcodes);
+    if (this.#state === S.UNKNOWN) {
+      // No edge leaves UNKNOWN: record the exit and stay there.
+      this.#exitstatus = exitstatus;
+      log.warn(`exited: ${name} (${text}; ${expected ? 'expected' : 'not expected'})`);
+    } else if (this.#killing) {
+      this.#killing = false;
+      this.#delay = 0;
+      this.#exitstatus = exitstatus;
+      // STOPPING -> STOPPED: the exit a stop request asked for
+      this.changeState(S.STOPPED);
+      if (expected) log.info(`stopped: ${name} (${text})`);
+      else log.warn(`stopped: ${name} (${text})`);
+    } else if (tooQuickly) {
+      this.#exitstatus = null;
+      this.#spawnerr = 'Exited too quickly (process log may have details)';
+      // STARTING -> BACKOFF: exited before startsecs
+      this.changeState(S.BACKOFF);
+      log.warn(`exited: ${name} (${text}; not expected)`);
+    } else {
+      this.#exitedOnItsOwn(exitstatus, text, expected);
+    }
+    this.#pid = 0;
+    this.#child = null;
+  }
+
+  #exitedOnItsOwn(exitstatus: number, text: string, expected: boolean): void {
+    const { log } = this.#deps;
+    const name = this.config.name;
+    this.#delay = 0;
+    this.#backoff = 0;
+    this.#exitstatus = exitstatus;
+    // STARTING -> RUNNING: startsecs had elapsed (or is 0) but no tick promoted it yet
+    if (this.#state === S.STARTING) this.changeState(S.RUNNING);
+    if (expected) {
+      // RUNNING -> EXITED: exited on its own with an expected code
+      this.changeState(S.EXITED, true);
+      log.info(`exited: ${name} (${text}; expected)`);
+    } else {
+      this.#spawnerr = `Bad exit code ${exitstatus}`;
+      // RUNNING -> EXITED: exited on its own with an unexpected code or signal
+      this.changeState(S.EXITED, false);
+      log.warn(`exited: ${name} (${text}; not expected)`);
+    }
+  }
+
+  /** supervisord's transition(): every time-based and automatic change, driven by the loop. */
+  tick(now: number): void {
+    const state = this.#state;
+    if (this.#deps.isDaemonRunning()) this.#autoStart(state, now);
+    if (state === S.STARTING && now - this.#laststart > this.config.startsecs) {
+      this.#delay = 0;
+      this.#backoff = 0;
+      // STARTING -> RUNNING: stayed up longer than startsecs
+      this.changeState(S.RUNNING);
+      this.#deps.log.info(`success: ${this.config.name} entered RUNNING state, process has stayed up for > than ${this.config.startsecs} seconds (startsecs)`);
+    }
+    if (state === S.BACKOFF && this.#state === S.BACKOFF && this.#backoff > this.config.startretries) {
+      this.giveUp();
+      this.#deps.log.info(`gave up: ${this.config.name} entered FATAL state, too many start retries too quickly`);
+    } else if (state === S.STOPPING && this.#delay - now <= 0) {
+      this.#deps.log.warn(`killing '${this.config.name}' (${this.#pid}) with SIGKILL`);
+      this.#kill(SIGKILL);
+    }
+  }
+
+  #autoStart(state: ProcessStateCode, now: number): void {
+    const { config } = this;
+    if (state === S.EXITED) {
+      // EXITED -> STARTING: autorestart
+      if (shouldAutoRestart(config.autorestart, this.#exitstatus, config.exitcodes)) this.spawn();
+    } else if (state === S.STOPPED && this.#laststart === 0) {
+      // STOPPED -> STARTING: autostart, only if never started
+      if (config.autostart) this.spawn();
+    } else if (state === S.BACKOFF && this.#backoff <= config.startretries && now > this.#delay) {
+      // BACKOFF -> STARTING: retry after the backoff delay
+      this.spawn();
+    }
+  }
+
+  /** The earliest clock time at which tick() would act, or null when only an input can change things. */
+  nextDeadline(): number | null {
+    const { config } = this;
+    const running = this.#deps.isDaemonRunning();
+    switch (this.#state) {
+      case S.STARTING:
+        return this.#laststart + config.startsecs + STRICT_EPSILON;
+      case S.STOPPING:
+        return this.#delay;
+      case S.BACKOFF:
+        if (this.#backoff > config.startretries) return this.#deps.clock.now();
+        return running ? this.#delay + STRICT_EPSILON : null;
+      case S.EXITED:
+        return running && shouldAutoRestart(config.autorestart, this.#exitstatus, config.exitcodes) ? this.#deps.clock.now() : null;
+      case S.STOPPED:
+        return running && this.#laststart === 0 && config.autostart ? this.#deps.clock.now() : null;
+      default:
+        return null;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// A Spawner that records spawn requests and kills and lets a test end children or fail spawns.
+import { PassThrough } from 'node:stream';
+import { SpawnError } from '../../agent/process/errors.js';
+import type { SpawnRequest, SpawnedChild, Spawner } from '../../agent/process/spawner.js';
+
+export interface KillRecord { pid: number; sig: number; group: boolean }
+
+export class FakeChild implements SpawnedChild {
+  readonly pid: number;
+  readonly stdin = new PassThrough();
+  readonly stdout = new PassThrough();
+  readonly stderr: PassThrough | null;
+  readonly kills: KillRecord[];
+  /** When set, kill() throws an error with this errno code. */
+  killError: string | null = null;
+  #onExit: ((code: number | null, signal: number | null) => void) | null = null;
+
+  constructor(pid: number, redirect: boolean, kills: KillRecord[]) {
+    this.pid = pid;
+    this.stderr = redirect ? null : new PassThrough();
+    this.kills = kills;
+  }
+
+  kill(sig: number, group: boolean): void {
+    this.kills.push({ pid: this.pid, sig, group });
+    if (this.killError !== null) {
+      throw Object.assign(new Error(`kill ${this.killError}`), { code: this.killError });
+    }
+  }
+
+  onExit(cb: (code: number | null, signal: number | null) => void): void { this.#onExit = cb; }
+
+  /** Ends the child: exit code, or a signal number when `signal` is given. */
+  exit(code: number | null, signal: number | null = null): void {
+    const cb = this.#onExit;
+    if (cb === null) throw new Error('no exit callback registered');
+    this.#onExit = null;
+    cb(code, signal);
+  }
+}
+
+export class FakeSpawner implements Spawner {
+  readonly requests: SpawnRequest[] = [];
+  readonly children: FakeChild[] = [];
+  readonly kills: KillRecord[] = [];
+  /** Errno code the next spawn throws as SpawnError (then cleared). */
+  failNext: string | null = null;
+  #nextPid = 100;
+
+  spawn(req: SpawnRequest): SpawnedChild {
+    this.requests.push(req);
+    if (this.failNext !== null) {
+      const code = this.failNext;
+      this.failNext = null;
+      throw new SpawnError(code);
+    }
+    const child = new FakeChild(this.#nextPid++, req.redirectStderr, this.kills);
+    this.children.push(child);
+    return child;
+  }
+
+  get last(): FakeChild {
+    const c = this.children[this.children.length - 1];
+    if (c === undefined) throw new Error('nothing spawned');
+    return c;
+  }
+}
