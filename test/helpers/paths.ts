@@ -8,3 +8,5 @@ export const fleetvisordBin = join(repoRoot, 'dist', 'agent', 'main.js');
 export const programsDir = join(repoRoot, 'test', 'fixtures', 'programs');
 export const SUPERVISORD = '/usr/bin/supervisord';
 export const SUPERVISORCTL = '/usr/bin/supervisorctl';
+/** Debian's interpreter: the one that sees the supervisor package in /usr/lib/python3/dist-packages. */
+export const PYTHON = '/usr/bin/python3';

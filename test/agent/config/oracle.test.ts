@@ -2,6 +2,7 @@
 // "Error: ..." text, and good configs the same parsed program settings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PYTHON } from '../../helpers/paths.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -167,7 +168,7 @@ test('parsed programs match supervisord\'s own parse of good configs', { skip },
   GOOD.forEach((body, i) => {
     const conf = join(dir, `good${i}.conf`);
     writeFileSync(conf, head(dir) + body.replaceAll('D/', `${dir}/`));
-    const py = spawnSync('python3', ['-c', DUMP, conf], { cwd: dir, env: envFor(dir), encoding: 'utf8' });
+    const py = spawnSync(PYTHON, ['-c', DUMP, conf], { cwd: dir, env: envFor(dir), encoding: 'utf8' });
     assert.equal(py.status, 0, py.stderr);
     const loaded = loadConfig(conf, { env: envFor(dir), cwd: dir });
     const ours = loaded.groups.map((g) => ({ name: g.name, priority: g.priority, processes: g.processes.map((p) => ({

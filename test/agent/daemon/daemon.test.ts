@@ -13,7 +13,7 @@ import { waitFor } from '../../helpers/wait-for.js';
 const grandchildProgram = `${process.execPath} ${join(programsDir, 'diff-grandchild.js')}`;
 
 function pidOf(text: string, label: string): number {
-  const m = new RegExp(`${label} (\\d+)`).exec(text);
+  const m = new RegExp(`(?:^| )${label} (\\d+)$`, 'm').exec(text);
   assert.ok(m, `no "${label} <pid>" in ${JSON.stringify(text)}`);
   return Number(m[1]);
 }
@@ -105,7 +105,9 @@ test('SIGKILL of the daemon: its child dies with it and the next daemon ends the
   assert.ok(isAlive(grandchild), 'the grandchild survived the kernel parent-death signal');
 
   const second = startDaemon(t, 'fleetvisord', dir, conf);
-  await waitForLog(second, /^INFO success: tree entered RUNNING/);
+  // Both daemons log to the same file: wait for the second one's own lines.
+  await waitForLog(second, new RegExp(`^INFO supervisord started with pid ${second.pid}$`));
+  await waitFor(() => logLines(second.mainLog()).filter((l) => l.startsWith('INFO success: tree entered RUNNING')).length === 2, { what: 'second daemon running tree' });
   assert.ok(logLines(second.mainLog()).some((l) => l.startsWith("WARN killed orphaned processes of 'tree'")));
   await waitFor(() => !isAlive(grandchild), { timeoutMs: 5_000, what: 'the orphaned grandchild to be ended' });
   const trees = logLines(second.mainLog()).filter((l) => l.startsWith("INFO spawned: 'tree'"));

@@ -1,6 +1,7 @@
 // Capture mode: token scanning (including split tokens and the hold-back quirk) and the bounded buffer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PYTHON } from '../../helpers/paths.js';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { BEGIN_TOKEN, BoundedBuffer, CaptureScanner, END_TOKEN, prefixAtEnd, type CaptureAction } from '../../../agent/logging/capture.js';
@@ -101,7 +102,7 @@ for line in sys.stdin.read().split():
 
 function pythonHasSupervisor(): boolean {
   try {
-    execFileSync('python3', ['-c', 'import supervisor.dispatchers'], { stdio: 'ignore' });
+    execFileSync(PYTHON, ['-c', 'import supervisor.dispatchers'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -125,7 +126,7 @@ test('CaptureScanner agrees with supervisord record_output on random token-heavy
     return chunks;
   });
   const input = streams.map((chunks) => chunks.map((c) => 'x' + Buffer.from(c, 'latin1').toString('hex')).join(',')).join('\n');
-  const lines = execFileSync('python3', ['-c', ORACLE], { input, encoding: 'utf8' }).trim().split('\n');
+  const lines = execFileSync(PYTHON, ['-c', ORACLE], { input, encoding: 'utf8' }).trim().split('\n');
   streams.forEach((chunks, i) => {
     const expected = JSON.parse(lines[i] as string) as { actions: string[][]; held: string };
     const scanner = new CaptureScanner();

@@ -1,6 +1,7 @@
 // readLogSlice / tailLogSlice: every offset/length case, errors, tail overflow, and agreement with supervisord.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PYTHON } from '../../helpers/paths.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,13 +106,13 @@ print(json.dumps(out))
 
 test('both readers agree with supervisord readFile/tailFile over a grid of offsets and lengths', (t) => {
   try {
-    execFileSync('python3', ['-c', 'import supervisor.options'], { stdio: 'ignore' });
+    execFileSync(PYTHON, ['-c', 'import supervisor.options'], { stdio: 'ignore' });
   } catch {
     t.skip('python3 with the supervisor package is not installed');
     return;
   }
   const path = tenBytes(t);
-  const rows = JSON.parse(execFileSync('python3', ['-c', ORACLE, path], { encoding: 'utf8' })) as Array<[number, number, string, string, number, boolean]>;
+  const rows = JSON.parse(execFileSync(PYTHON, ['-c', ORACLE, path], { encoding: 'utf8' })) as Array<[number, number, string, string, number, boolean]>;
   for (const [o, l, read, tail, tailOffset, overflow] of rows) {
     let mine: string;
     try {

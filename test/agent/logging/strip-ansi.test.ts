@@ -1,6 +1,7 @@
 // strip_ansi: table of escape shapes, plus a comparison with supervisord's own stripEscapes on random input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PYTHON } from '../../helpers/paths.js';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { stripAnsi } from '../../../agent/logging/strip-ansi.js';
@@ -37,7 +38,7 @@ test('stripAnsi keeps non-UTF-8 bytes around sequences', () => {
 
 function hasSupervisor(): boolean {
   try {
-    execFileSync('python3', ['-c', 'import supervisor.dispatchers'], { stdio: 'ignore' });
+    execFileSync(PYTHON, ['-c', 'import supervisor.dispatchers'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -58,6 +59,6 @@ test('stripAnsi matches supervisord stripEscapes on random escape-heavy input', 
     '    print(binascii.hexlify(stripEscapes(binascii.unhexlify(line[1:]))).decode())',
   ].join('\n');
   const input = samples.map((s) => 'x' + s.toString('hex')).join('\n');
-  const expected = execFileSync('python3', ['-c', script], { input, encoding: 'utf8' }).split('\n').slice(0, samples.length);
+  const expected = execFileSync(PYTHON, ['-c', script], { input, encoding: 'utf8' }).split('\n').slice(0, samples.length);
   samples.forEach((s, i) => assert.equal(stripAnsi(s).toString('hex'), expected[i], `input ${s.toString('hex')}`));
 });
