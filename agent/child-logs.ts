@@ -18,7 +18,8 @@ export interface ChildLogFactoryDeps {
 
 export class ChildLogFactory {
   readonly #deps: ChildLogFactoryDeps;
-  readonly #open = new Set<ChildLogChannel>();
+  /** Open channels by `group\0process`, for reopen (all) and clear (one process). */
+  readonly #open = new Map<string, Set<ChildLogChannel>>();
 
   constructor(deps: ChildLogFactoryDeps) { this.#deps = deps; }
 
@@ -65,16 +66,31 @@ export class ChildLogFactory {
       onLog: emit('PROCESS_LOG'),
       onCommunication: emit('PROCESS_COMMUNICATION'),
     });
-    this.#open.add(sink);
+    const key = `${group.name}\0${p.name}`;
+    const set = this.#open.get(key) ?? new Set<ChildLogChannel>();
+    set.add(sink);
+    this.#open.set(key, set);
     return {
       write: (chunk) => sink.write(chunk),
-      close: () => { this.#open.delete(sink); sink.close(); },
+      close: () => {
+        set.delete(sink);
+        if (set.size === 0) this.#open.delete(key);
+        sink.close();
+      },
     };
   }
 
   /** SIGUSR2: every open child log is closed and reopened by path (external logrotate). */
   reopenAll(): void {
-    for (const sink of this.#open) sink.reopen();
+    for (const set of this.#open.values()) for (const sink of set) sink.reopen();
+  }
+
+  /**
+   * clearProcessLogs: delete and reopen the open channels of one process. Like supervisord, a
+   * process that is not running has no open channel, so this is then a no-op. Errors propagate.
+   */
+  clearProcess(groupName: string, processName: string): void {
+    for (const sink of this.#open.get(`${groupName}\0${processName}`) ?? []) sink.clear();
   }
 }
 

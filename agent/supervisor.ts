@@ -1,7 +1,7 @@
 // The supervisor: owns the process groups, the one loop that drives every timed transition,
 // ordered shutdown, and the group add/remove/diff used by reread and update.
 // It never imports rpc/http/ctl: those layers call into it.
-import type { GroupConfig, LoadedConfig } from './config/types.js';
+import type { GroupConfig, LoadedConfig, ProcessConfig } from './config/types.js';
 import { diffGroups } from './config/diff.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './logging/types.js';
@@ -10,7 +10,7 @@ import { ProcessGroup } from './process/group.js';
 import type { Spawner } from './process/spawner.js';
 import { Subprocess } from './process/subprocess.js';
 import { SupervisorState, type SupervisorStateCode, stateName } from './process/states.js';
-import { ChildLogFactory } from './child-logs.js';
+import { ChildLogFactory, type AutoPaths } from './child-logs.js';
 
 export interface SupervisorDeps {
   readonly config: LoadedConfig;
@@ -36,6 +36,8 @@ export class Supervisor {
   #config: LoadedConfig;
   readonly #deps: SupervisorDeps;
   readonly #childLogs: ChildLogFactory;
+  /** AUTO log paths chosen when a group config was instantiated (supervisord writes them into the config). */
+  readonly #autoPaths = new WeakMap<GroupConfig, AutoPaths>();
   #timer: NodeJS.Timeout | null = null;
   #immediate: NodeJS.Immediate | null = null;
   #stopQueue: ProcessGroup[] | null = null;
@@ -59,6 +61,8 @@ export class Supervisor {
   get config(): LoadedConfig { return this.#config; }
   get log(): Logger { return this.#deps.log; }
   get bus(): EventBus { return this.#deps.bus; }
+  /** The daemon environment plus [supervisord] environment=: what every child starts from. */
+  get baseEnv(): Readonly<Record<string, string>> { return this.#deps.baseEnv; }
   /** Groups in priority order (ties by name, then later additions last). */
   get groups(): ProcessGroup[] { return sortGroups([...this.#groups.values()]); }
   group(name: string): ProcessGroup | undefined { return this.#groups.get(name); }
@@ -86,6 +90,7 @@ export class Supervisor {
   addProcessGroup(config: GroupConfig): boolean {
     if (this.#groups.has(config.name)) return false;
     const autoPaths = this.#childLogs.prepareGroup(config);
+    this.#autoPaths.set(config, autoPaths);
     const processes = config.processes.map((pconfig) => {
       let proc: Subprocess | undefined = undefined;
       proc = new Subprocess({
@@ -118,6 +123,21 @@ export class Supervisor {
     this.#groups.delete(name);
     this.#deps.bus.notify({ type: 'PROCESS_GROUP_REMOVED', groupName: name });
     return true;
+  }
+
+  /**
+   * The log file of one channel of a configured process: the concrete path, null for NONE (or
+   * redirected stderr), or 'AUTO' when the config was never instantiated (a fresh reread).
+   */
+  logfileOf(group: GroupConfig, proc: ProcessConfig, channel: 'stdout' | 'stderr'): string | null | 'AUTO' {
+    const auto = this.#autoPaths.get(group);
+    if (proc[channel].auto && !(channel === 'stderr' && proc.redirect_stderr) && auto === undefined) return 'AUTO';
+    return ChildLogFactory.pathOf(proc, channel, auto ?? new Map());
+  }
+
+  /** clearProcessLogs of one process (a no-op when it is not running); file errors propagate. */
+  clearProcessLogs(groupName: string, processName: string): void {
+    this.#childLogs.clearProcess(groupName, processName);
   }
 
   /** Every live child pid with its process and group, for the orphan ledger. */

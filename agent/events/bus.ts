@@ -37,7 +37,14 @@ export interface GroupEvent {
   readonly groupName: string;
 }
 
-export type BusEvent = ProcessStateEvent | ProcessOutputEvent | SupervisorStateEvent | GroupEvent;
+/** supervisor.sendRemoteCommEvent: REMOTE_COMMUNICATION with `type:<type>\n<data>`. */
+export interface RemoteCommunicationEvent {
+  readonly type: 'REMOTE_COMMUNICATION';
+  readonly commType: string;
+  readonly data: string;
+}
+
+export type BusEvent = ProcessStateEvent | ProcessOutputEvent | SupervisorStateEvent | GroupEvent | RemoteCommunicationEvent;
 export type BusListener = (event: BusEvent) => void;
 
 export class EventBus {

@@ -50,6 +50,7 @@ export class Subprocess {
   #backoff = 0;
   #delay = 0;
   #killing = false;
+  #spawns = 0;
   #child: SpawnedChild | null = null;
   #sinks: OutputSink[] = [];
   readonly #deps: SubprocessDeps;
@@ -69,6 +70,8 @@ export class Subprocess {
   get backoff(): number { return this.#backoff; }
   get delay(): number { return this.#delay; }
   get killing(): boolean { return this.#killing; }
+  /** Start attempts so far (each spawn() that reached STARTING). */
+  get spawns(): number { return this.#spawns; }
 
   /** The one funnel: checks the edge, keeps backoff bookkeeping, emits exactly one event. */
   changeState(to: ProcessStateCode, expected = true): boolean {
@@ -104,6 +107,7 @@ export class Subprocess {
       throw new IllegalTransition(`cannot spawn ${name} in state ${this.#state}`);
     }
     // STOPPED/EXITED/FATAL/BACKOFF -> STARTING: a start attempt begins
+    this.#spawns += 1;
     this.changeState(S.STARTING);
     const child = this.#launch();
     if (child === null) return;

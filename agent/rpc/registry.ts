@@ -1,0 +1,78 @@
+// The explicit method table (style.md 3.7): every callable name with its documentation, from
+// which methodSignature and the arity check are derived. No reflective lookup, so a name that is
+// not in the table can never reach code (the lesson of CVE-2017-11610).
+import { Faults, RpcFault } from './faults.js';
+import type { XmlRpcValue } from './value.js';
+
+export interface RpcMethod {
+  /** `namespace.method`, exactly as on the wire. */
+  readonly name: string;
+  /** methodHelp text; its `@param type name` and `@return type name` lines are the signature. */
+  readonly doc: string;
+  /** How many trailing @params may be omitted (supervisord's `wait=True` defaults). */
+  readonly optional?: number;
+  readonly handler: (args: readonly XmlRpcValue[]) => XmlRpcValue | Promise<XmlRpcValue>;
+}
+
+interface DocTag { readonly tag: string; readonly type: string }
+
+/** The @tags of a doc text, in order, as supervisord's gettags reads them (first word after @ is the tag). */
+export function docTags(doc: string): DocTag[] {
+  const tags: DocTag[] = [];
+  for (const raw of doc.split('\n')) {
+    const line = raw.trim();
+    if (!line.startsWith('@')) continue;
+    const parts = line.split(/\s+/);
+    tags.push({ tag: (parts[0] ?? '@').slice(1), type: parts[1] ?? '' });
+  }
+  return tags;
+}
+
+/** [returntype, paramtypes...] or null when the doc has no @return. */
+export function signatureOf(doc: string): string[] | null {
+  let ret: string | null = null;
+  const params: string[] = [];
+  for (const t of docTags(doc)) {
+    if (t.tag === 'return') ret = t.type;
+    else if (t.tag === 'param') params.push(t.type);
+  }
+  return ret === null ? null : [ret, ...params];
+}
+
+export class RpcRegistry {
+  readonly #methods = new Map<string, RpcMethod & { readonly arity: readonly [number, number] }>();
+
+  add(methods: readonly RpcMethod[]): this {
+    for (const m of methods) {
+      const count = docTags(m.doc).filter((t) => t.tag === 'param').length;
+      this.#methods.set(m.name, { ...m, arity: [count - (m.optional ?? 0), count] });
+    }
+    return this;
+  }
+
+  /**
+   * system.listMethods: sorted, aliases included, our own fleetvisor.* namespace left out so stock
+   * clients see exactly supervisord's list (fleetvisor.listMethods lists everything).
+   */
+  names(opts: { all?: boolean } = {}): string[] {
+    return [...this.#methods.keys()].filter((n) => opts.all === true || !n.startsWith('fleetvisor.')).sort();
+  }
+
+  doc(name: string): string | undefined {
+    return this.#methods.get(name)?.doc;
+  }
+
+  /**
+   * supervisord's traverse(): exactly two dotted parts, no leading underscore, a known method;
+   * a wrong number of arguments is INCORRECT_PARAMETERS. Rejects with RpcFault or the handler's error.
+   */
+  async call(methodName: string, params: readonly XmlRpcValue[]): Promise<XmlRpcValue> {
+    const parts = methodName.split('.');
+    if (parts.length !== 2 || (parts[1] ?? '').startsWith('_')) throw new RpcFault(Faults.UNKNOWN_METHOD);
+    const method = this.#methods.get(methodName);
+    if (method === undefined) throw new RpcFault(Faults.UNKNOWN_METHOD);
+    const [min, max] = method.arity;
+    if (params.length < min || params.length > max) throw new RpcFault(Faults.INCORRECT_PARAMETERS);
+    return await method.handler(params);
+  }
+}

@@ -1,0 +1,51 @@
+// supervisord's make_allfunc: run one single-process operation over many processes and collect
+// one status struct each, failures included, in completion order; never fails as a whole.
+import { Faults, RpcFault } from './faults.js';
+import type { Target } from './lookup.js';
+import { makeNamespec } from './names.js';
+import type { XmlRpcValue } from './value.js';
+import type { StatusResult } from './wire-types.js';
+
+export type SingleOp = (namespec: string) => XmlRpcValue | Promise<XmlRpcValue>;
+
+function entry(t: Target, status: number, description: string): StatusResult {
+  return { name: t.proc.config.name, group: t.group.config.name, status, description };
+}
+
+function failure(t: Target, err: unknown): StatusResult {
+  if (err instanceof RpcFault) return entry(t, err.code, err.faultString);
+  throw err;
+}
+
+/**
+ * Calls `op` for every target passing `predicate` (evaluated before each call, in order); the
+ * immediate outcomes are recorded at once, the deferred ones as they settle.
+ */
+export async function forEachProcess(targets: readonly Target[], predicate: (t: Target) => boolean, op: SingleOp): Promise<StatusResult[]> {
+  const results: StatusResult[] = [];
+  const pending: Promise<void>[] = [];
+  for (const t of targets) {
+    if (!predicate(t)) continue;
+    let outcome: XmlRpcValue | Promise<XmlRpcValue>;
+    try {
+      outcome = op(makeNamespec(t.group.config.name, t.proc.config.name));
+    } catch (err) {
+      results.push(failure(t, err));
+      continue;
+    }
+    if (outcome instanceof Promise) {
+      pending.push(outcome.then(
+        () => { results.push(entry(t, Faults.SUCCESS, 'OK')); },
+        (err: unknown) => { results.push(failure(t, err)); },
+      ));
+    } else {
+      results.push(entry(t, Faults.SUCCESS, 'OK'));
+    }
+  }
+  await Promise.all(pending);
+  return results;
+}
+
+export function asWire(results: readonly StatusResult[]): XmlRpcValue {
+  return results.map((r) => ({ ...r }));
+}
