@@ -1,5 +1,5 @@
 // supervisord's make_allfunc: run one single-process operation over many processes and collect
-// one status struct each, failures included, in completion order; never fails as a whole.
+// one status struct each, failures included; never fails as a whole.
 import { Faults, RpcFault } from './faults.js';
 import type { Target } from './lookup.js';
 import { makeNamespec } from './names.js';
@@ -18,12 +18,14 @@ function failure(t: Target, err: unknown): StatusResult {
 }
 
 /**
- * Calls `op` for every target passing `predicate` (evaluated before each call, in order); the
- * immediate outcomes are recorded at once, the deferred ones as they settle.
+ * Calls `op` for every target passing `predicate` (evaluated before each call, in order). The
+ * immediate outcomes come first, then the deferred ones in call order: supervisord polls its
+ * pending calls in that order about once a second, so operations finishing close together are
+ * reported in call order there too, and the result stays deterministic here.
  */
 export async function forEachProcess(targets: readonly Target[], predicate: (t: Target) => boolean, op: SingleOp): Promise<StatusResult[]> {
   const results: StatusResult[] = [];
-  const pending: Promise<void>[] = [];
+  const pending: Promise<StatusResult>[] = [];
   for (const t of targets) {
     if (!predicate(t)) continue;
     let outcome: XmlRpcValue | Promise<XmlRpcValue>;
@@ -34,16 +36,12 @@ export async function forEachProcess(targets: readonly Target[], predicate: (t: 
       continue;
     }
     if (outcome instanceof Promise) {
-      pending.push(outcome.then(
-        () => { results.push(entry(t, Faults.SUCCESS, 'OK')); },
-        (err: unknown) => { results.push(failure(t, err)); },
-      ));
+      pending.push(outcome.then(() => entry(t, Faults.SUCCESS, 'OK'), (err: unknown) => failure(t, err)));
     } else {
       results.push(entry(t, Faults.SUCCESS, 'OK'));
     }
   }
-  await Promise.all(pending);
-  return results;
+  return [...results, ...await Promise.all(pending)];
 }
 
 export function asWire(results: readonly StatusResult[]): XmlRpcValue {
