@@ -3,7 +3,7 @@
 
 export type ProcessErrorKind =
   | 'BadCommand' | 'NotFound' | 'NotExecutable' | 'NoPermission'
-  | 'SpawnError' | 'StdinClosed' | 'IllegalTransition';
+  | 'SpawnError' | 'StdinClosed' | 'IllegalTransition' | 'FcgiSocketError';
 
 export class ProcessError extends Error {
   readonly kind: ProcessErrorKind;
@@ -47,6 +47,18 @@ export class SpawnError extends ProcessError {
 export class StdinClosed extends ProcessError {
   readonly code = 'EPIPE';
   constructor(message: string) { super('StdinClosed', message); }
+}
+
+/**
+ * An [fcgi-program:x] socket could not be created. At group creation (the bind check) it is a
+ * start-up error (or an addProcessGroup failure); at spawn time it is a spawn failure.
+ */
+export class FcgiSocketError extends ProcessError {
+  readonly url: string;
+  constructor(url: string, detail: string, options?: { cause?: unknown }) {
+    super('FcgiSocketError', `Could not create FastCGI socket ${url}: ${detail}`, options);
+    this.url = url;
+  }
 }
 
 /** A state change not in the transition table: always a bug in the caller. */
