@@ -62,8 +62,8 @@ export function commandLine(req: SpawnRequest): CommandLine {
   return { file: SETPRIV, args: [...opts, '--', file, ...rest], argv0: 'setpriv' };
 }
 
-/** stdin as given; stdout and stderr either two pipes or both the shared pipe's write end. */
-function stdioFor(stdin: 'pipe' | 'ignore', pipe: SharedPipe | null): StdioOptions {
+/** stdin as given (a pipe, nothing, or an fd); stdout and stderr two pipes or both the shared pipe. */
+function stdioFor(stdin: 'pipe' | 'ignore' | number, pipe: SharedPipe | null): StdioOptions {
   return pipe === null ? [stdin, 'pipe', 'pipe'] : [stdin, pipe.writeFd, pipe.writeFd];
 }
 
@@ -126,7 +126,7 @@ export class NodeSpawner implements Spawner {
         env: { ...req.env },
         cwd: req.cwd ?? undefined,
         detached: true,
-        stdio: stdioFor('pipe', pipe),
+        stdio: stdioFor(req.stdinFd ?? 'pipe', pipe),
       });
     } catch (err) {
       throw new SpawnError(errnoName(err, 'EINVAL'), { cause: err });

@@ -16,6 +16,8 @@ export interface SpawnRequest {
   readonly redirectStderr: boolean;
   /** Signal the child gets if the daemon dies (Linux PR_SET_PDEATHSIG); null = none. */
   readonly parentDeathSignal: number | null;
+  /** An fd (an fcgi-program's socket) the child gets as fd 0 instead of a stdin pipe; absent/null = pipe. */
+  readonly stdinFd?: number | null;
 }
 
 export interface SpawnedChild {

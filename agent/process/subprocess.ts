@@ -6,8 +6,9 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger, OutputSink } from '../logging/types.js';
 import { buildChildEnv, buildSpawnRequest } from './child-env.js';
 import type { Clock } from './clock.js';
-import { IllegalTransition, ProcessError, SpawnError, StdinClosed } from './errors.js';
+import { FcgiSocketError, IllegalTransition, ProcessError, SpawnError, StdinClosed } from './errors.js';
 import { describeExit, isExpectedExit, shouldAutoRestart } from './exit-status.js';
+import type { FcgiSocket } from './fcgi-socket.js';
 import { killFailureText } from './kill-text.js';
 import type { SpawnedChild, Spawner } from './spawner.js';
 import { ProcessState as S, type ProcessStateCode } from './states.js';
@@ -35,6 +36,8 @@ export interface SubprocessDeps {
   /** Ask the loop for a tick soon; called on every state change, so the loop should coalesce. */
   requestTick(): void;
   readonly parentDeathSignal?: number | null;
+  /** [fcgi-program:x]: the group's socket, held from each spawn until that child's exit, as fd 0. */
+  readonly fcgiSocket?: FcgiSocket | undefined;
 }
 
 export class Subprocess {
@@ -53,6 +56,7 @@ export class Subprocess {
   #spawns = 0;
   #child: SpawnedChild | null = null;
   #sinks: OutputSink[] = [];
+  #holdsSocket = false;
   readonly #deps: SubprocessDeps;
 
   constructor(deps: SubprocessDeps) {
@@ -110,7 +114,10 @@ export class Subprocess {
     this.#spawns += 1;
     this.changeState(S.STARTING);
     const child = this.#launch();
-    if (child === null) return;
+    if (child === null) {
+      this.#releaseSocket();
+      return;
+    }
     this.#child = child;
     this.#pid = child.pid;
     log.info(`spawned: '${name}' with pid ${child.pid}`);
@@ -123,10 +130,17 @@ export class Subprocess {
   #launch(): SpawnedChild | null {
     const { config } = this;
     const deps = this.#deps;
+    let stdinFd: number | null = null;
+    try {
+      stdinFd = this.#acquireSocket();
+    } catch (err) {
+      if (!(err instanceof FcgiSocketError)) throw err;
+      return this.#spawnFailed(err.message);
+    }
     const env = buildChildEnv(config, this.groupName, deps.baseEnv, deps.serverUrl);
     let request;
     try {
-      request = buildSpawnRequest(config, env, deps.baseEnv, deps.parentDeathSignal ?? null);
+      request = { ...buildSpawnRequest(config, env, deps.baseEnv, deps.parentDeathSignal ?? null), stdinFd };
     } catch (err) {
       if (!(err instanceof ProcessError)) throw err;
       return this.#spawnFailed(err.message);
@@ -150,6 +164,23 @@ export class Subprocess {
         ? `Too many processes in process table to spawn '${config.name}'`
         : `unknown error during fork for '${config.name}': ${err.code}`);
     }
+  }
+
+  /** The fcgi socket's fd (created by the group's first holder), or null for a stdin pipe. */
+  #acquireSocket(): number | null {
+    const sock = this.#deps.fcgiSocket;
+    if (sock === undefined) return null;
+    if (this.#holdsSocket) return sock.fd;
+    const fd = sock.acquire();
+    this.#holdsSocket = true;
+    return fd;
+  }
+
+  /** After a failed spawn or the child's exit: the group's last holder closes the socket. */
+  #releaseSocket(): void {
+    if (!this.#holdsSocket) return;
+    this.#holdsSocket = false;
+    this.#deps.fcgiSocket?.release();
   }
 
   #spawnFailed(message: string): null {
@@ -324,6 +355,7 @@ export class Subprocess {
     }
     this.#pid = 0;
     this.#child = null;
+    this.#releaseSocket();
   }
 
   #exitedOnItsOwn(exitstatus: number, text: string, expected: boolean): void {

@@ -7,7 +7,8 @@ export interface KillRecord { pid: number; sig: number; group: boolean }
 
 export class FakeChild implements SpawnedChild {
   readonly pid: number;
-  readonly stdin = new PassThrough();
+  /** null when the request gave an fd (an fcgi socket) as stdin. */
+  readonly stdin: PassThrough | null;
   readonly stdout = new PassThrough();
   readonly stderr: PassThrough | null;
   readonly kills: KillRecord[];
@@ -15,8 +16,9 @@ export class FakeChild implements SpawnedChild {
   killError: string | null = null;
   #onExit: ((code: number | null, signal: number | null) => void) | null = null;
 
-  constructor(pid: number, redirect: boolean, kills: KillRecord[]) {
+  constructor(pid: number, redirect: boolean, kills: KillRecord[], stdinFd: number | null = null) {
     this.pid = pid;
+    this.stdin = stdinFd === null ? new PassThrough() : null;
     this.stderr = redirect ? null : new PassThrough();
     this.kills = kills;
   }
@@ -54,7 +56,7 @@ export class FakeSpawner implements Spawner {
       this.failNext = null;
       throw new SpawnError(code);
     }
-    const child = new FakeChild(this.#nextPid++, req.redirectStderr, this.kills);
+    const child = new FakeChild(this.#nextPid++, req.redirectStderr, this.kills, req.stdinFd ?? null);
     this.children.push(child);
     return child;
   }

@@ -392,7 +392,7 @@ test('writeStdin delivers bytes only while running and not stopping', () => {
   assert.throws(() => h.proc.writeStdin(Buffer.from('a')), new StdinClosed('Process already closed'));
   h.tickAt(0);
   h.proc.writeStdin(Buffer.from('abc'));
-  assert.equal(h.spawner.last.stdin.read()?.toString(), 'abc');
+  assert.equal(h.spawner.last.stdin?.read()?.toString(), 'abc');
   h.proc.stop();
   assert.throws(() => h.proc.writeStdin(Buffer.from('a')), new StdinClosed('Process already closed'));
 });
