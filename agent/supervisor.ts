@@ -6,6 +6,7 @@ import { diffGroups } from './config/diff.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './logging/types.js';
 import type { Clock } from './process/clock.js';
+import { createFcgiSocket } from './process/fcgi-socket.js';
 import { ProcessGroup } from './process/group.js';
 import type { Spawner } from './process/spawner.js';
 import { Subprocess } from './process/subprocess.js';
@@ -87,8 +88,10 @@ export class Supervisor {
     return diffGroups(active, this.#config.groups);
   }
 
+  /** Throws FcgiSocketError (nothing added) when an [fcgi-program:x] socket cannot be bound. */
   addProcessGroup(config: GroupConfig): boolean {
     if (this.#groups.has(config.name)) return false;
+    const fcgiSocket = config.kind === 'fcgi-program' ? createFcgiSocket(config, this.#deps.log) : undefined;
     const autoPaths = this.#childLogs.prepareGroup(config);
     this.#autoPaths.set(config, autoPaths);
     const processes = config.processes.map((pconfig) => {
@@ -106,6 +109,7 @@ export class Supervisor {
       isDaemonRunning: () => this.#state === SupervisorState.RUNNING,
       requestTick: () => this.requestTick(),
       parentDeathSignal: this.#deps.parentDeathSignal,
+      fcgiSocket,
       });
       return proc;
     });
