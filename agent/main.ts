@@ -8,10 +8,12 @@ import { findConfigFile } from './config/search.js';
 import type { LoadedConfig, SupervisordOverrides } from './config/types.js';
 import { daemonChildInfo, daemonize, reportStart } from './daemon/daemonize.js';
 import { runLife } from './daemon/life.js';
+import { HttpServerStartError } from './http/errors.js';
 import { parseDaemonArgs, UsageError, USAGE } from './daemon/options.js';
 import { checkPidfile } from './daemon/pidfile.js';
 import { dropPrivileges } from './daemon/privileges.js';
 import { ensureRlimits } from './daemon/rlimits.js';
+import { FcgiSocketError } from './process/errors.js';
 import { SUPERVISOR_VERSION } from './version.js';
 
 
@@ -86,12 +88,22 @@ async function main(): Promise<void> {
     fail((err as Error).message);
   }
   if (child) earlyInfo.push('daemonizing the supervisord process');
+  const readConfig = () => loadConfig(file, { overrides: args.overrides, cwd });
   for (;;) {
-    const outcome = await runLife({
-      config,
-      earlyInfo,
-      onStarted: () => { if (child) reportStart({ ready: true }); },
-    });
+    let outcome;
+    try {
+      outcome = await runLife({
+        config,
+        earlyInfo,
+        readConfig,
+        onStarted: () => { if (child) reportStart({ ready: true }); },
+      });
+    } catch (err) {
+      // A group that cannot be created (its fcgi socket does not bind) or a server that cannot
+      // listen is a start-up error: nothing was started.
+      if (err instanceof FcgiSocketError || err instanceof HttpServerStartError) fail(err.message);
+      throw err;
+    }
     if (outcome === 'shutdown') break;
     earlyInfo.length = 0;
     // Restart: re-read the file; command-line values still win. An invalid file ends the daemon.

@@ -46,6 +46,7 @@ export class Supervisor {
   #stopped: Promise<void>;
   #resolveStopped!: () => void;
   #running = false;
+  #groupsCreated = false;
 
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
@@ -68,9 +69,19 @@ export class Supervisor {
   get groups(): ProcessGroup[] { return sortGroups([...this.#groups.values()]); }
   group(name: string): ProcessGroup | undefined { return this.#groups.get(name); }
 
-  /** Creates every configured group and starts the loop. Resolves `whenStopped` after shutdown. */
-  start(): void {
+  /**
+   * Creates every configured group (AUTO logs, fcgi socket checks; throws FcgiSocketError), as
+   * supervisord does before it opens its HTTP servers. Nothing is spawned until start().
+   */
+  createGroups(): void {
+    if (this.#groupsCreated) return;
+    this.#groupsCreated = true;
     for (const config of this.#config.groups) this.addProcessGroup(config);
+  }
+
+  /** Creates the groups if not done yet and starts the loop. Resolves `whenStopped` after shutdown. */
+  start(): void {
+    this.createGroups();
     this.#running = true;
     this.#deps.bus.notify({ type: 'SUPERVISOR_STATE_CHANGE', to: 'RUNNING' });
     this.#schedule(0);

@@ -11,6 +11,7 @@ import { Supervisor } from '../supervisor.js';
 import { killOrphans, ledgerPath, removeLedger, writeLedger } from './orphans.js';
 import { removePidfile, writePidfile } from './pidfile.js';
 import { defaultServerUrl } from './server-url.js';
+import { openApi } from './api.js';
 
 const SIGTERM = 15;
 const ROOT_WARNING = 'Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.';
@@ -21,6 +22,8 @@ export interface LifeOptions {
   readonly earlyInfo: readonly string[];
   /** Called once the daemon is up (groups created, pidfile written). */
   readonly onStarted?: () => void;
+  /** Re-reads the config file for supervisor.reloadConfig (command-line values still win). */
+  readConfig(): LoadedConfig;
 }
 
 export type LifeOutcome = 'shutdown' | 'restart';
@@ -53,6 +56,15 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
       setImmediate(() => { ledgerQueued = false; writeLedger(ledger, supervisor.liveChildren()); });
     },
   });
+  let servers;
+  try {
+    supervisor.createGroups();
+    servers = await openApi(config, { supervisor, mainLog: log, readConfig: opts.readConfig });
+  } catch (err) {
+    // A group or a server that cannot be created ends the start-up with nothing spawned.
+    log.close();
+    throw err;
+  }
   const outcome = installSignals(supervisor, log);
   supervisor.start();
   const pidErr = writePidfile(sd.pidfile);
@@ -61,6 +73,7 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
   opts.onStarted?.();
 
   await supervisor.whenStopped();
+  await servers?.close();
   outcome.dispose();
   removeLedger(ledger);
   const result: LifeOutcome = supervisor.state === SupervisorState.RESTARTING ? 'restart' : 'shutdown';
