@@ -4,7 +4,7 @@
 import { RpcFault } from './faults.js';
 import { pyBase64Decode, pyDateTime, pyFloat, pyInt } from './py-literals.js';
 import { XmlRpcDateTime, type XmlRpcStruct, type XmlRpcValue } from './value.js';
-import { CLOSE, EOF, OPEN, TEXT, XmlScanner } from './xml-scan.js';
+import { CLOSE, EOF, OPEN, TEXT, XmlScanner, isNameStart } from './xml-scan.js';
 
 /** The document is XML but not an acceptable XML-RPC message (or a value fails to convert). */
 export class XmlRpcShapeError extends Error {
@@ -104,41 +104,56 @@ function reduceRequest(f: Frame): Reduced {
   }
 }
 
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+/** A QName as prefix and local part; anything but NCName or NCName:NCName is an error. */
+function splitQName(name: string): [string | null, string] {
+  const colon = name.indexOf(':');
+  if (colon < 0) return [null, name];
+  const local = name.slice(colon + 1);
+  if (colon === 0 || !isNameStart(local) || local.includes(':')) {
+    throw new XmlRpcShapeError(`malformed qualified name '${name.slice(0, 40)}'`);
+  }
+  return [name.slice(0, colon), local];
+}
+
+function namespaceOf(prefix: string, ns: Namespaces | null): string {
+  const uri = prefix === 'xml' ? XML_NS : ns?.get(prefix);
+  if (uri === undefined) throw new XmlRpcShapeError(`unbound prefix '${prefix.slice(0, 40)}'`);
+  return uri;
+}
+
 /**
- * The element's name as ElementTree reports it with namespace processing on: a name in a
- * namespace becomes `{uri}local` (so it matches no XML-RPC rule); an unbound prefix is an error.
+ * The element's name as ElementTree reports it with namespace processing on (as expat checks
+ * it): a name in a namespace becomes `{uri}local`, so it matches no XML-RPC rule; an unbound
+ * prefix, a malformed QName or a duplicate expanded attribute is an error.
  */
 function resolveTag(sc: XmlScanner, parentNs: Namespaces | null): { tag: string; ns: Namespaces | null } {
   let ns = parentNs;
   const names = sc.attrNames;
-  for (let i = 0; i < names.length; i++) {
-    const a = names[i] as string;
-    if (a !== 'xmlns' && !a.startsWith('xmlns:')) continue;
-    const prefix = a === 'xmlns' ? '' : a.slice(6);
+  const split = names.map(splitQName);
+  split.forEach(([prefix, local], i) => {
+    if (prefix === null ? local !== 'xmlns' : prefix !== 'xmlns') return;
+    const declared = prefix === null ? '' : local;
     const uri = sc.attrValues[i] as string;
-    if (prefix !== '' && uri === '') throw new XmlRpcShapeError(`empty namespace for prefix '${prefix}'`);
+    if (declared === 'xmlns' || (declared === 'xml') !== (uri === XML_NS) || (declared !== '' && uri === '')) {
+      throw new XmlRpcShapeError(`invalid namespace declaration '${(names[i] as string).slice(0, 40)}'`);
+    }
     const copy = new Map(ns ?? []);
-    copy.set(prefix, uri);
+    copy.set(declared, uri);
     ns = copy;
+  });
+  const expanded = new Set<string>();
+  for (const [prefix, local] of split) {
+    if (prefix === null || prefix === 'xmlns') continue;
+    const key = `{${namespaceOf(prefix, ns)}}${local}`;
+    if (expanded.has(key)) throw new XmlRpcShapeError(`duplicate attribute '${local.slice(0, 40)}'`);
+    expanded.add(key);
   }
-  for (const a of names) {
-    const colon = a.indexOf(':');
-    if (colon > 0 && !a.startsWith('xmlns:') && !a.startsWith('xml:')) qualify(a, colon, ns);
-  }
-  const name = sc.name;
-  const colon = name.indexOf(':');
-  if (colon >= 0) return { tag: qualify(name, colon, ns), ns };
+  const [prefix, local] = splitQName(sc.name);
+  if (prefix !== null) return { tag: `{${namespaceOf(prefix, ns)}}${local}`, ns };
   const dflt = ns?.get('');
-  return { tag: dflt ? `{${dflt}}${name}` : name, ns };
-}
-
-function qualify(name: string, colon: number, ns: Namespaces | null): string {
-  const local = name.slice(colon + 1);
-  if (colon === 0 || local === '' || local.includes(':')) throw new XmlRpcShapeError(`malformed qualified name '${name.slice(0, 40)}'`);
-  const prefix = name.slice(0, colon);
-  const uri = prefix === 'xml' ? 'http://www.w3.org/XML/1998/namespace' : ns?.get(prefix);
-  if (uri === undefined) throw new XmlRpcShapeError(`unbound prefix '${prefix.slice(0, 40)}'`);
-  return `{${uri}}${local}`;
+  return { tag: dflt ? `{${dflt}}${local}` : local, ns };
 }
 
 export interface DecodedCall {

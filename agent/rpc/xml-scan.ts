@@ -37,6 +37,13 @@ function isWideNamePart(cp: number): boolean {
   return isWideNameStart(cp) || cp === 0xb7 || (cp >= 0x300 && cp <= 0x36f) || cp === 0x203f || cp === 0x2040;
 }
 
+/** Whether s begins with a NameStartChar. */
+export function isNameStart(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (Number.isNaN(c)) return false;
+  return c < 128 ? ((ASCII[c] as number) & NAME_START) !== 0 : isWideNameStart(s.codePointAt(0) as number);
+}
+
 /** An XML Char, given that the source has no lone surrogates (it came from strict UTF-8). */
 function isXmlChar(cp: number): boolean {
   return cp >= 0x20 ? cp < 0xd800 || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)
@@ -53,7 +60,7 @@ function normalizeAttrSpace(run: string): string {
 }
 
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const XML_DECL = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
+const XML_DECL = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z0-9_.-]*"|'[A-Za-z0-9_.-]*')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
 
 /** Recently seen short names, so that repeated tags reuse one string (shared by all scanners). */
 const INTERNED: (string | undefined)[] = new Array<string | undefined>(512);
@@ -225,6 +232,8 @@ export class XmlScanner {
     this.pos += 2;
     const target = this.readName();
     if (target.toLowerCase() === 'xml') this.fail('XML declaration not at the start');
+    // Namespace-aware parsers (expat under ElementTree) refuse a colon in a PI target.
+    if (this.nameColon >= 0) this.fail('colon in a processing instruction target');
     const end = s.indexOf('?>', this.pos);
     if (end < 0) this.fail('unterminated processing instruction');
     if (end > this.pos && !isSpace(s.charCodeAt(this.pos))) this.fail('malformed processing instruction');

@@ -66,8 +66,8 @@ json.dump(res, sys.stdout)
   return out.map((r) => ('ok' in r ? Buffer.from(r.ok, 'base64') : r));
 }
 
-/** A decoded request in comparable form: numbers as numbers, dates as canonical text, members sorted. */
-export type Plain = number | boolean | string | null | { t: string } | Plain[] | { o: [string, Plain][] };
+/** A decoded request in comparable form: numbers as numbers, dates as their six fields, members sorted. */
+export type Plain = number | boolean | string | null | { t: number[] } | Plain[] | { o: [string, Plain][] };
 export type LoadResult = { error: 'unmarshallable' | 'no method name' | 'non-string key' } | { method: string; params: Plain[] };
 
 /** supervisord's loads() (and its 400 checks) on each body. */
@@ -82,7 +82,7 @@ def tag(v):
     if isinstance(v, bool) or v is None or isinstance(v, str): return v
     if isinstance(v, (int, float)): return num(v)
     if isinstance(v, (list, tuple)): return [tag(x) for x in v]
-    if isinstance(v, datetime.datetime): return {'t': v.strftime('%Y%m%dT%H:%M:%S')}
+    if isinstance(v, datetime.datetime): return {'t': [v.year, v.month, v.day, v.hour, v.minute, v.second]}
     if isinstance(v, dict):
         if not all(isinstance(k, str) for k in v): raise NonStrKey()
         return {'o': sorted([k, tag(x)] for k, x in v.items())}
@@ -120,8 +120,7 @@ export function plain(v: XmlRpcValue): Plain {
   if (v instanceof XmlRpcDateTime) {
     const m = DATE.exec(v.iso);
     if (m === null) throw new Error(`undecodable date ${v.iso}`);
-    const p = (i: number, w: number): string => (m[i] as string).trim().padStart(w, '0');
-    return { t: `${p(1, 4)}${p(2, 2)}${p(3, 2)}T${p(4, 2)}:${p(5, 2)}:${p(6, 2)}` };
+    return { t: [1, 2, 3, 4, 5, 6].map((i) => Number((m[i] as string).trim())) };
   }
   if (v instanceof XmlRpcDouble) return v.value;
   if (Buffer.isBuffer(v)) throw new Error('requests never decode to bytes');

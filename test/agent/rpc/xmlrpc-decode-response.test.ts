@@ -1,0 +1,99 @@
+// decodeResponse: xmlrpc.client semantics on what supervisord (python3) writes, on what the
+// xmlrpc npm package writes, and the other way round: the package reads what we write.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { PassThrough } from 'node:stream';
+import { decodeMethodCall, decodeResponse, encodeResponse, XmlRpcResponseError } from '../../../agent/rpc/xmlrpc.js';
+import { RpcFault } from '../../../agent/rpc/faults.js';
+import { XmlRpcDateTime, XmlRpcDouble, type XmlRpcValue } from '../../../agent/rpc/value.js';
+import { processInfos } from '../../../bench/codec.js';
+import { pythonDumps } from './python-oracle.js';
+
+const require = createRequire(import.meta.url);
+const serializer = require('xmlrpc/lib/serializer.js') as {
+  serializeMethodResponse(v: unknown): string;
+  serializeMethodCall(m: string, p: unknown[]): string;
+  serializeFault(f: unknown): string;
+};
+const Deserializer = require('xmlrpc/lib/deserializer.js') as new () => {
+  deserializeMethodResponse(s: NodeJS.ReadableStream, cb: (err: unknown, v: unknown) => void): void;
+};
+
+function packageDecode(body: Buffer): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const s = new PassThrough();
+    new Deserializer().deserializeMethodResponse(s, (err, v) => (err ? reject(err) : resolve(v)));
+    s.end(body);
+  });
+}
+
+const wrap = (inner: string): Buffer =>
+  Buffer.from(`<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value>${inner}</value>\n</param>\n</params>\n</methodResponse>\n`);
+
+test('every type python writes reads back as its JS value', () => {
+  const values: [XmlRpcValue, XmlRpcValue][] = [
+    [8597, 8597], [-2147483648, -2147483648], [true, true], [false, false], ['', ''],
+    ['<&> ünï 😀', '<&> ünï 😀'], [new XmlRpcDouble(2.5), 2.5], [new XmlRpcDouble(-0), -0], [NaN, NaN],
+    [Buffer.from([0, 1, 2, 255]), Buffer.from([0, 1, 2, 255])], [Buffer.alloc(100, 7), Buffer.alloc(100, 7)],
+    [new XmlRpcDateTime('20240102T03:04:05'), new XmlRpcDateTime('20240102T03:04:05')],
+    [[], []], [{}, {}], [[1, ['a', [true]]], [1, ['a', [true]]]],
+    [{ statecode: 1, statename: 'RUNNING' }, { statecode: 1, statename: 'RUNNING' }],
+  ];
+  const bodies = pythonDumps(values.map(([value]) => ({ kind: 'response', value })));
+  values.forEach(([, want], i) => assert.deepEqual(decodeResponse(bodies[i] as Buffer), want, JSON.stringify(want)));
+});
+
+test('the other element spellings xmlrpc.client accepts', () => {
+  const cases: [string, XmlRpcValue][] = [
+    ['plain text', 'plain text'], ['', ''], ['<i4>4</i4>', 4], ['<i8>8000000000</i8>', 8000000000],
+    ['<i1>1</i1>', 1], ['<i2>2</i2>', 2], ['<bigint>77</bigint>', 77], ['<int> 5 </int>', 5],
+    ['<float>0.5</float>', 0.5], ['<nil/>', null], ['<ex:nil/>', null], ['<ex:i8>9</ex:i8>', 9],
+    ['<string><![CDATA[<x>]]> &amp; &#x263A;</string>', '<x> & ☺'], ['<string/>', ''],
+    ['\n  <string>padded</string>\n  ', 'padded'],
+    ['<array>\n  <data>\n    <value>1</value>\n  </data>\n</array>', ['1']],
+    ['<struct>\n <member>\n  <name>a</name>\n  <value><int>1</int></value>\n </member>\n</struct>', { a: 1 }],
+    ['<base64>aGVs\nbG8=\n</base64>', Buffer.from('hello')],
+    ['<dateTime.iso8601> 20240102T03:04:05 </dateTime.iso8601>', new XmlRpcDateTime('20240102T03:04:05')],
+  ];
+  for (const [inner, want] of cases) assert.deepEqual(decodeResponse(wrap(inner)), want, inner);
+});
+
+test('a fault throws RpcFault with the code and string as sent', () => {
+  const [body] = pythonDumps([{ kind: 'fault', code: 10, string: 'BAD_NAME: nope' }]);
+  assert.throws(() => decodeResponse(body as Buffer), (err: unknown) =>
+    err instanceof RpcFault && err.code === 10 && err.faultString === 'BAD_NAME: nope' && err.message === 'BAD_NAME: nope');
+  const odd = Buffer.from('<methodResponse><fault><value><struct><member><name>faultString</name><value>custom: text</value></member><member><name>faultCode</name><value><int>999</int></value></member></struct></value></fault></methodResponse>');
+  assert.throws(() => decodeResponse(odd), (err: unknown) => err instanceof RpcFault && err.code === 999 && err.faultString === 'custom: text');
+  const noCode = Buffer.from('<methodResponse><fault><value><struct><member><name>faultString</name><value>x</value></member></struct></value></fault></methodResponse>');
+  assert.throws(() => decodeResponse(noCode), XmlRpcResponseError);
+});
+
+test('round trip: decodeResponse(encodeResponse(v)) gives v back', () => {
+  const values: XmlRpcValue[] = [0, -1, 'x', true, [], {}, [[[]]], { a: { b: { c: [1, 'two', false] } } },
+    Buffer.from('raw'), new XmlRpcDateTime('20000101T00:00:00'), processInfos(50)];
+  for (const v of values) assert.deepEqual(decodeResponse(encodeResponse(v)), v);
+});
+
+test('the xmlrpc npm package reads our responses as the same values', async () => {
+  const value = processInfos(200);
+  assert.deepEqual(await packageDecode(encodeResponse(value)), value);
+  const mixed = { s: 'a<&>b ünï', i: -5, b: true, d: new XmlRpcDouble(0.25), arr: [1, [2]], bytes: Buffer.from('xyz'), empty: '' };
+  assert.deepEqual(await packageDecode(encodeResponse(mixed)), { ...mixed, d: 0.25 });
+});
+
+test('we read the xmlrpc npm package output as the same values', () => {
+  const value = processInfos(200);
+  assert.deepEqual(decodeResponse(Buffer.from(serializer.serializeMethodResponse(value))), value);
+  const call = decodeMethodCall(Buffer.from(serializer.serializeMethodCall('supervisor.startProcess', ['web', true])));
+  assert.deepEqual(call, { methodName: 'supervisor.startProcess', params: ['web', true] });
+  assert.throws(() => decodeResponse(Buffer.from(serializer.serializeFault({ faultCode: 70, faultString: 'NOT_RUNNING: web' }))),
+    (err: unknown) => err instanceof RpcFault && err.code === 70 && err.faultString === 'NOT_RUNNING: web');
+});
+
+test('a 1000-process getAllProcessInfo reads back intact', () => {
+  const value = processInfos(1000);
+  const got = decodeResponse(encodeResponse(value)) as Record<string, XmlRpcValue>[];
+  assert.equal(got.length, 1000);
+  assert.deepEqual(got, value);
+});
