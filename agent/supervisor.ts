@@ -30,6 +30,8 @@ export interface SupervisorDeps {
 /** Longest the loop sleeps even with nothing due: keeps TICK-style housekeeping alive. */
 const MAX_SLEEP_MS = 1000;
 const SHUTDOWN_REPORT_EVERY_S = 3;
+/** Spawns per loop pass before yielding to the event loop (see #tickAll). */
+const SPAWN_BATCH = 16;
 
 export class Supervisor {
   #state: SupervisorStateCode = SupervisorState.RUNNING;
@@ -46,6 +48,9 @@ export class Supervisor {
   #stopped: Promise<void>;
   #resolveStopped!: () => void;
   #running = false;
+  /** Spawns so far, counted by the wrapper around deps.spawner (for the per-pass batch). */
+  #spawnCount = 0;
+  readonly #spawner: Spawner = { spawn: (req) => { this.#spawnCount += 1; return this.#deps.spawner.spawn(req); } };
   #groupsCreated = false;
 
   constructor(deps: SupervisorDeps) {
@@ -110,7 +115,7 @@ export class Supervisor {
       proc = new Subprocess({
       config: pconfig,
       groupName: config.name,
-      spawner: this.#deps.spawner,
+      spawner: this.#spawner,
       clock: this.#deps.clock,
       bus: this.#deps.bus,
       log: this.#deps.log,
@@ -208,10 +213,28 @@ export class Supervisor {
     }
     if (stopping) this.#stopQueue?.at(-1)?.stopAll();
     const now = this.#deps.clock.now();
-    for (const group of this.groups) group.tick(now);
+    const yielded = this.#tickAll(now);
     if (stopping && this.#finishStopStep(now)) return;
     this.#deps.onChildrenChanged?.();
-    this.#schedule(this.#sleepMs(now));
+    if (yielded) this.requestTick();
+    else this.#schedule(this.#sleepMs(now));
+  }
+
+  /**
+   * Runs every process's transitions in priority order. Each fork+exec blocks the event loop for
+   * a few milliseconds, so after SPAWN_BATCH spawns the pass stops and resumes on the next turn
+   * of the event loop: HTTP requests are served in between even while 1000 programs start.
+   * Returns true when the pass stopped early.
+   */
+  #tickAll(now: number): boolean {
+    const before = this.#spawnCount;
+    for (const group of this.groups) {
+      for (const proc of group.processes) {
+        proc.tick(now);
+        if (this.#spawnCount - before >= SPAWN_BATCH) return true;
+      }
+    }
+    return false;
   }
 
   /** Pops fully stopped groups off the stop queue; true once nothing is left running. */

@@ -1,80 +1,16 @@
 // npm run bench: fleetvisord and supervisord 4.2.5 side by side on the same configs, rounds
-// alternating A B A B, medians reported with the ratio supervisord/fleetvisord (>1: we are better)
-// for times and fleetvisord/supervisord for costs. Only what is observable without the API is
-// measured here: start-up to RUNNING, crash-to-restart delay, log capture cost, idle memory.
-import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { logTime, median, repoRoot, startBenchDaemon, until, type Kind } from './daemon.js';
+// alternating A B A B (BENCH_ROUNDS, default 2), medians, and the ratio that says how much better
+// fleetvisord is (>1 is better: supervisord/fleetvisord for times and costs, fleetvisord/supervisord
+// for throughputs). The machine's own limits are measured in the same run. Output: a markdown table.
+import { execFileSync } from 'node:child_process';
+import { median, type Kind } from './daemon.js';
+import { benchInfo, benchReadLog, benchStartup, benchStopStartAll } from './api.js';
+import { capture, crashRestart, rss } from './lifecycle.js';
+import { rawPipe, rawSpawn } from './machine.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const KINDS: Kind[] = ['fleetvisord', 'supervisord'];
-const chatty = join(repoRoot, 'bench', 'programs', 'chatty.js');
-
-function programs(n: number, body: (i: number) => string): string {
-  return Array.from({ length: n }, (_, i) => `[program:p${i}]\n${body(i)}\n`).join('');
-}
-
-/** ms from launching the daemon until n programs logged "success:" (RUNNING). */
-async function startup(kind: Kind, n: number): Promise<number> {
-  const d = startBenchDaemon(kind, programs(n, () => 'command=/bin/sleep 600\nstartsecs=0\nstdout_logfile=NONE\nstderr_logfile=NONE'));
-  try {
-    return await until(() => (d.log().match(/ success: /g)?.length ?? 0) >= n, d.startedAt);
-  } finally { await d.stop(); }
-}
-
-/** Median ms between "exited:" and the next "spawned:" of a program that exits every 200 ms. */
-async function crashRestart(kind: Kind): Promise<number> {
-  const node = process.execPath;
-  const d = startBenchDaemon(kind, `[program:crash]\ncommand=${node} -e "setTimeout(()=>process.exit(1),200)"\nstartsecs=0\nautorestart=true\nstdout_logfile=NONE\nstderr_logfile=NONE\n`);
-  try {
-    await until(() => (d.log().match(/ exited: crash /g)?.length ?? 0) >= 8, d.startedAt);
-    const lines = d.log().split('\n');
-    const delays: number[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      if (!/ exited: crash /.test(lines[i] ?? '')) continue;
-      const next = lines.slice(i + 1).find((l) => / spawned: 'crash' /.test(l));
-      if (next) delays.push(logTime(next) - logTime(lines[i] as string));
-    }
-    return median(delays);
-  } finally { await d.stop(); }
-}
-
-interface Capture { mbPerS: number; cpuPerGiB: number; lostBytes: number }
-/** `children` chatty programs each write mb MiB; rotation on (8 MB x 20 backups keeps it all). */
-async function capture(kind: Kind, children: number, mb: number): Promise<Capture> {
-  const d = startBenchDaemon(kind, programs(children, (i) =>
-    `command=${process.execPath} ${chatty} ${mb}\nstartsecs=0\nautorestart=false\nstdout_logfile=%(here)s/c${i}.log\nstdout_logfile_maxbytes=8MB\nstdout_logfile_backups=20\nstderr_logfile=NONE`));
-  try {
-    await until(() => d.log().includes('spawned: '), d.startedAt);
-    const cpu0 = d.cpuSeconds();
-    const t0 = performance.now();
-    await until(() => (d.log().match(/ exited: /g)?.length ?? 0) >= children, t0, 300_000);
-    const secs = (performance.now() - t0) / 1000;
-    const cpu = d.cpuSeconds() - cpu0;
-    let written = 0;
-    for (const f of readdirSync(d.dir)) if (/^c\d+\.log/.test(f)) written += statSync(join(d.dir, f)).size;
-    const expected = children * mb * 1024 * 1024;
-    return { mbPerS: (written / 1048576) / secs, cpuPerGiB: cpu / (expected / 2 ** 30), lostBytes: expected - written };
-  } finally { await d.stop(); }
-}
-
-/** Daemon RSS in KiB once n sleeping programs are RUNNING. */
-async function rss(kind: Kind, n: number): Promise<number> {
-  const d = startBenchDaemon(kind, programs(n, () => 'command=/bin/sleep 600\nstartsecs=0\nstdout_logfile=NONE\nstderr_logfile=NONE'));
-  try {
-    await until(() => (d.log().match(/ success: /g)?.length ?? 0) >= n && d.log().includes('started with pid'), d.startedAt);
-    await new Promise((r) => setTimeout(r, 1500));
-    return d.rssKiB();
-  } finally { await d.stop(); }
-}
-
-/** The machine's own limit: fork/exec of n `true` children, all at once, until all exited. */
-async function rawSpawn(n: number): Promise<number> {
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: n }, () => new Promise((r) => spawn('/bin/true').on('exit', r))));
-  return performance.now() - t0;
-}
+const rows: string[] = [];
 
 async function measure<T>(label: string, fn: (k: Kind) => Promise<T>): Promise<Record<Kind, T[]>> {
   const out: Record<Kind, T[]> = { fleetvisord: [], supervisord: [] };
@@ -83,40 +19,74 @@ async function measure<T>(label: string, fn: (k: Kind) => Promise<T>): Promise<R
   return out;
 }
 
-function row(name: string, unit: string, a: number[], b: number[], lowerIsBetter = true): string {
+const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
+
+/** One table row from the per-round values of both daemons. */
+function row(name: string, unit: string, a: number[], b: number[], better: 'lower' | 'higher'): void {
   const ma = median(a);
   const mb = median(b);
-  const ratio = lowerIsBetter ? mb / ma : ma / mb;
-  return `| ${name} | ${ma.toFixed(1)} ${unit} | ${mb.toFixed(1)} ${unit} | ${ratio.toFixed(2)}x |`;
+  const ratio = better === 'lower' ? mb / ma : ma / mb;
+  rows.push(`| ${name} | ${fmt(ma)} ${unit} | ${fmt(mb)} ${unit} | ${ratio.toFixed(2)}x |`);
+}
+
+function pick<T>(m: Record<Kind, T[]>, f: (t: T) => number): [number[], number[]] {
+  return [m.fleetvisord.map(f), m.supervisord.map(f)];
 }
 
 async function main(): Promise<void> {
   try { execFileSync('/usr/bin/supervisord', ['-v']); } catch { throw new Error('supervisord 4.2.5 is needed: apt-get install -y supervisor'); }
-  const rows: string[] = [];
-  const s100 = await measure('startup 100', (k) => startup(k, 100));
-  rows.push(row('launch to 100 programs RUNNING', 'ms', s100.fleetvisord, s100.supervisord));
-  const s500 = await measure('startup 500', (k) => startup(k, 500));
-  rows.push(row('launch to 500 programs RUNNING', 'ms', s500.fleetvisord, s500.supervisord));
-  const cr = await measure('crash-restart', crashRestart);
-  rows.push(row('crash to restart, median', 'ms', cr.fleetvisord, cr.supervisord));
-  for (const n of [1, 4]) {
-    const c = await measure(`capture ${n}`, (k) => capture(k, n, 64));
-    rows.push(row(`log capture ${n} child(ren) x 64 MiB: throughput`, 'MiB/s', c.fleetvisord.map((x) => x.mbPerS), c.supervisord.map((x) => x.mbPerS), false));
-    rows.push(row(`log capture ${n} child(ren): daemon CPU per GiB`, 's', c.fleetvisord.map((x) => x.cpuPerGiB), c.supervisord.map((x) => x.cpuPerGiB)));
-    rows.push(`| log capture ${n}: bytes lost (fleetvisord / supervisord) | ${c.fleetvisord.map((x) => x.lostBytes).join(',')} | ${c.supervisord.map((x) => x.lostBytes).join(',')} | |`);
+  const spawnLimit: number[] = [];
+  const pipeLimit: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) { spawnLimit.push(await rawSpawn(500)); pipeLimit.push(await rawPipe(1024)); }
+
+  const info = await measure('getAllProcessInfo/getState at 1000', (k) => benchInfo(k, 1000));
+  row('getAllProcessInfo, 1000 processes, 1 client', 'calls/s', ...pick(info, (x) => x.all1.callsPerS), 'higher');
+  row('getAllProcessInfo, 1000 processes, 1 client, p50 latency', 'ms', ...pick(info, (x) => x.all1.p50Ms), 'lower');
+  row('getAllProcessInfo, 1000 processes, 8 clients', 'calls/s', ...pick(info, (x) => x.all8.callsPerS), 'higher');
+  row('getState, 1000 processes, 1 client', 'calls/s', ...pick(info, (x) => x.state1.callsPerS), 'higher');
+  row('getState, 1000 processes, 1 client, p50 latency', 'ms', ...pick(info, (x) => x.state1.p50Ms), 'lower');
+  row('getState, 1000 processes, 8 clients', 'calls/s', ...pick(info, (x) => x.state8.callsPerS), 'higher');
+
+  for (const n of [100, 500]) {
+    const s = await measure(`startup ${n}`, (k) => benchStartup(k, n));
+    row(`launch to ${n} programs RUNNING`, 'ms', ...pick(s, (x) => x.runningMs), 'lower');
+    row(`  longest getState answer meanwhile`, 'ms', ...pick(s, (x) => x.apiMaxMs), 'lower');
+    rows.push(`|   getState calls answered / failed meanwhile | ${s.fleetvisord.map((x) => `${x.apiCalls}/${x.apiFailures}`).join(', ')} | ${s.supervisord.map((x) => `${x.apiCalls}/${x.apiFailures}`).join(', ')} | |`);
+    if (n === 500) rows.push(`|   vs raw fork/exec of 500 (${fmt(median(spawnLimit))} ms) | ${(median(s.fleetvisord.map((x) => x.runningMs)) / median(spawnLimit)).toFixed(2)}x | ${(median(s.supervisord.map((x) => x.runningMs)) / median(spawnLimit)).toFixed(2)}x | |`);
   }
+  const bulk = await measure('stopAll/startAll 500', (k) => benchStopStartAll(k, 500));
+  row('stopAllProcesses(wait) of 500', 'ms', ...pick(bulk, (x) => x.stopAllMs), 'lower');
+  row('startAllProcesses(wait) of 500', 'ms', ...pick(bulk, (x) => x.startAllMs), 'lower');
+
+  const cr = await measure('crash-restart', crashRestart);
+  row('crash to restart, p50 (autorestart, startsecs=0)', 'ms', ...pick(cr, (x) => median(x)), 'lower');
+
+  for (const [n, mb] of [[1, 256], [4, 64], [16, 16]] as const) {
+    const c = await measure(`capture ${n}`, (k) => capture(k, n, mb));
+    row(`log capture, ${n} chatty child(ren) x ${mb} MiB: throughput`, 'MiB/s', ...pick(c, (x) => x.mbPerS), 'higher');
+    row(`  daemon CPU per GiB captured`, 's', ...pick(c, (x) => x.cpuPerGiB), 'lower');
+    rows.push(`|   bytes lost with rotation on | ${c.fleetvisord.map((x) => x.lostBytes).join(', ')} | ${c.supervisord.map((x) => x.lostBytes).join(', ')} | |`);
+  }
+  rows.push(`|   vs raw pipe into node: ${fmt(median(pipeLimit))} MiB/s | | | |`);
+
+  const rl = await measure('readProcessStdoutLog 1 MiB', benchReadLog);
+  row('readProcessStdoutLog of 1 MiB', 'MiB/s', ...pick(rl, (x) => x), 'higher');
+
   const r0 = await measure('rss 0', (k) => rss(k, 0));
   const r100 = await measure('rss 100', (k) => rss(k, 100));
-  rows.push(row('daemon RSS, 0 programs', 'KiB', r0.fleetvisord, r0.supervisord));
-  rows.push(row('daemon RSS, 100 programs', 'KiB', r100.fleetvisord, r100.supervisord));
-  const perProc = (k: Kind) => r100[k].map((v, i) => (v - (r0[k][i] ?? 0)) / 100);
-  rows.push(row('RSS per supervised process', 'KiB', perProc('fleetvisord'), perProc('supervisord')));
-  const raw = [await rawSpawn(500), await rawSpawn(500)];
-  console.log(`Fleetvisor bench: ${ROUNDS} rounds each, alternating; medians. Ratio >1 means fleetvisord is better.\n`);
+  const r1000 = await measure('rss 1000', (k) => rss(k, 1000));
+  row('daemon RSS, idle, 0 programs', 'KiB', ...pick(r0, (x) => x), 'lower');
+  row('daemon RSS, idle, 100 programs', 'KiB', ...pick(r100, (x) => x), 'lower');
+  row('daemon RSS, idle, 1000 programs', 'KiB', ...pick(r1000, (x) => x), 'lower');
+  const perProc = (k: Kind) => r1000[k].map((v, i) => (v - (r0[k][i] ?? 0)) / 1000);
+  row('RSS per supervised process ((RSS@1000 - RSS@0) / 1000)', 'KiB', perProc('fleetvisord'), perProc('supervisord'), 'lower');
+
+  console.log(`Fleetvisor bench, ${new Date().toISOString()}: ${ROUNDS} rounds each, alternating A B A B; medians.`);
+  console.log('Ratio: how many times better fleetvisord is (>1 better, <1 worse).\n');
   console.log('| measure | fleetvisord | supervisord 4.2.5 | ratio |');
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(r);
-  console.log(`\nMachine limit: raw fork/exec of 500 /bin/true children from node: ${median(raw).toFixed(0)} ms.`);
+  console.log(`\nMachine limits in this run: raw fork/exec of 500 children from node ${fmt(median(spawnLimit))} ms; raw pipe into node ${fmt(median(pipeLimit))} MiB/s.`);
 }
 
 main().catch((err: unknown) => { console.error(err); process.exit(1); });

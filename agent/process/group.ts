@@ -1,4 +1,4 @@
-// A process group: its Subprocesses in config order, the per-group tick, stop-all with shutdown
+// A process group: its Subprocesses in config order, stop-all with shutdown
 // semantics, and the priority orderings used for start-all and stop-all.
 import type { GroupConfig } from '../config/types.js';
 import { ProcessState as S, STOPPED_STATES } from './states.js';
@@ -18,10 +18,6 @@ export class ProcessGroup {
   constructor(config: GroupConfig, processes: readonly Subprocess[]) {
     this.config = config;
     this.processes = processes;
-  }
-
-  tick(now: number): void {
-    for (const proc of this.processes) proc.tick(now);
   }
 
   /** Shutdown / restart semantics: running processes are stopped, BACKOFF ones given up. */

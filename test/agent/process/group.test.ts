@@ -31,7 +31,7 @@ test('stopAll stops running processes in descending priority and gives up BACKOF
   const { group, clock, spawner } = makeGroup([
     { name: 'low', priority: 1 }, { name: 'high', priority: 9 }, { name: 'bad', priority: 5, command: '/nonexistent' },
   ]);
-  group.tick(clock.now());
+  for (const p of group.processes) p.tick(clock.now());
   assert.deepEqual(group.processes.map((p) => p.state), [S.STARTING, S.STARTING, S.BACKOFF]);
   assert.equal(group.nextDeadline(), 1000 + 1 + 0.001);
   group.stopAll();
