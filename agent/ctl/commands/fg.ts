@@ -1,0 +1,68 @@
+// fg: stream a running process's stdout and stderr and send each typed line to its stdin, until
+// Ctrl-C, end of input, or the process is no longer RUNNING.
+import { pyRepr } from '../../config/python.js';
+import { ProcessState } from '../../process/states.js';
+import { Faults, RpcFault } from '../../rpc/faults.js';
+import type { Command, Controller } from '../controller.js';
+import { EndOfInput, Interrupted } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { PRESS_CTRL_C } from '../format.js';
+import { pySplit } from '../line.js';
+import { openFollow, type Follower } from '../tail-follow.js';
+import { usage } from './common.js';
+
+/** Python's str() of an xmlrpc Fault. */
+function faultText(err: RpcFault): string {
+  return `<Fault ${err.code}: ${pyRepr(err.faultString)}>`;
+}
+
+/** Reads lines and forwards them while the process runs; the text that ends the session. */
+async function forwardInput(ctl: Controller, name: string): Promise<string[]> {
+  const s = ctl.supervisor();
+  for (;;) {
+    let line: string;
+    try {
+      line = await ctl.term.readLine('');
+    } catch (err) {
+      if (err instanceof EndOfInput || err instanceof Interrupted) return ['Exiting foreground'];
+      throw err;
+    }
+    try {
+      await s.sendProcessStdin(name, line + '\n');
+    } catch (err) {
+      if (!(err instanceof RpcFault)) throw err;
+      return [err.code === Faults.NOT_RUNNING ? 'Process got killed' : `ERROR: ${faultText(err)}`, 'Exiting foreground'];
+    }
+    const info = await s.getProcessInfo(name);
+    if (info.state !== ProcessState.RUNNING) return ['Process got killed', 'Exiting foreground'];
+  }
+}
+
+async function runFg(ctl: Controller, arg: string): Promise<void> {
+  if (!(await ctl.upcheck())) return;
+  const names = pySplit(arg);
+  if (names.length === 0) { usage(ctl, 'ERROR: no process name supplied', 'fg', ExitCode.GENERIC); return; }
+  if (names.length > 1) { usage(ctl, 'ERROR: too many process names supplied', null, ExitCode.GENERIC); return; }
+  if (ctl.out.json) { usage(ctl, 'ERROR: fg is interactive and has no --json form', null, ExitCode.GENERIC); return; }
+  const name = names[0] ?? '';
+  let state: number;
+  try {
+    state = (await ctl.supervisor().getProcessInfo(name)).state;
+  } catch (err) {
+    if (!(err instanceof RpcFault)) throw err;
+    if (err.code === Faults.BAD_NAME) usage(ctl, 'ERROR: bad process name supplied', null, ExitCode.GENERIC);
+    else ctl.out.fail(`ERROR: ${faultText(err)}`);
+    return;
+  }
+  if (state !== ProcessState.RUNNING) { usage(ctl, 'ERROR: process not running', null, ExitCode.GENERIC); return; }
+  ctl.out.line(PRESS_CTRL_C);
+  const write = (text: string): void => ctl.term.stdout.write(text);
+  const streams: Follower[] = [openFollow(ctl, `/logtail/${name}/stdout`, write), openFollow(ctl, `/logtail/${name}/stderr`, write)];
+  try {
+    for (const l of await forwardInput(ctl, name)) ctl.out.line(l);
+  } finally {
+    for (const f of streams) f.close();
+  }
+}
+
+export const fgCommands: readonly Command[] = [{ name: 'fg', run: runFg }];

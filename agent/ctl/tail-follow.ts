@@ -1,0 +1,74 @@
+// Streaming a log from /logtail/... or /mainlogtail to stdout (tail -f, maintail -f, fg), as
+// supervisorctl's http_client does: connection problems and non-200 answers are one line on stderr.
+import { StringDecoder } from 'node:string_decoder';
+import { openStream, type HttpStream } from '../rpc/http-stream.js';
+import { CALL_TIMEOUT_MS } from './connection.js';
+import type { Controller } from './controller.js';
+import { PRESS_CTRL_C } from './format.js';
+import { describeError } from './unexpected.js';
+import { endpointOf } from './url.js';
+
+export interface Follower {
+  /** Resolves when the server ends the stream, or it could not be opened (message on stderr). */
+  readonly done: Promise<void>;
+  close(): void;
+}
+
+/** Opens `path` on the current server and feeds each decoded piece to `onText`. */
+export function openFollow(ctl: Controller, path: string, onText: (text: string) => void): Follower {
+  const url = `${ctl.opts.serverurl}${path}`;
+  let stream: HttpStream | null = null;
+  let closed = false;
+  const done = (async (): Promise<void> => {
+    try {
+      const ep = endpointOf(ctl.opts.serverurl);
+      stream = await openStream({ url: ep.url, username: ctl.opts.username, password: ctl.opts.password,
+        timeoutMs: CALL_TIMEOUT_MS }, path);
+    } catch (err) {
+      if (closed) return;
+      const e = describeError(err);
+      ctl.term.stderr.write(`${url} Cannot connect, error: <class '${e.pyClass}'> (${e.message})\n`);
+      return;
+    }
+    if (closed) { stream.close(); return; }
+    if (stream.status !== 200) {
+      ctl.term.stderr.write(`${url} Cannot read, status code ${stream.status}\n`);
+      stream.close();
+      return;
+    }
+    const decoder = new StringDecoder('utf8');
+    const body = stream.body;
+    await new Promise<void>((resolve) => {
+      body.on('data', (chunk: Buffer) => { const t = decoder.write(chunk); if (t !== '') onText(t); });
+      body.on('end', resolve);
+      body.on('close', resolve);
+      body.on('error', resolve);
+    });
+    const rest = decoder.end();
+    if (rest !== '') onText(rest);
+  })();
+  return {
+    done,
+    close: () => {
+      closed = true;
+      stream?.close();
+    },
+  };
+}
+
+/** tail -f / maintail -f: the banner, then the stream until Ctrl-C (a blank line) or its end. */
+export async function follow(ctl: Controller, path: string, label: Readonly<Record<string, string>>): Promise<void> {
+  ctl.out.line(PRESS_CTRL_C);
+  const f = openFollow(ctl, path, (text) => {
+    if (ctl.out.json) ctl.out.stream({ ...label, text });
+    else ctl.term.stdout.write(text);
+  });
+  let interrupted = false;
+  const stop = new Promise<void>((resolve) => {
+    ctl.handleInterrupt(() => { interrupted = true; resolve(); });
+  });
+  await Promise.race([f.done, stop]);
+  ctl.handleInterrupt(null);
+  f.close();
+  if (interrupted) ctl.out.line('');
+}

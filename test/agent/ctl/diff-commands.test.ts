@@ -1,0 +1,111 @@
+// Differential: every process command of supervisorctl, its usage errors and its error texts,
+// run through Debian's supervisorctl and fleetvisorctl against two identical daemons.
+import { test } from 'node:test';
+import { supervisordAvailable } from '../../helpers/daemon.js';
+import { compareAll, compareReadOnly, DAEMON_KINDS, skipReal, startPair } from './harness.js';
+
+const skip = skipReal || (supervisordAvailable ? false : 'Debian supervisord 4.2.5 is not installed');
+
+/** Programs whose start and stop take the same path every time. */
+const BASE = `
+[program:forever]
+command={PROGRAMS}/forever.js
+startsecs=0
+[program:stopped]
+command={PROGRAMS}/forever.js
+autostart=false
+startsecs=0
+[program:bad]
+command=/nonexistent/fv-ctl-x
+autostart=false
+`;
+
+export const PROGRAMS = `${BASE}
+[program:noexec]
+command={DIR}/supervisord.conf
+autostart=false
+[program:quick]
+command={PROGRAMS}/exit-with.js 1
+autostart=false
+startsecs=1
+startretries=0
+[program:spew]
+command={PROGRAMS}/spew.js 6
+startsecs=0
+autorestart=false
+[group:grp]
+programs=ga,gb
+[program:ga]
+command={PROGRAMS}/forever.js
+startsecs=0
+[program:gb]
+command={PROGRAMS}/forever.js
+autostart=false
+startsecs=0
+[program:multi]
+command={PROGRAMS}/forever.js
+process_name=%(program_name)s_%(process_num)02d
+numprocs=2
+startsecs=0
+[program:a_rather_long_program_name_for_widths]
+command={PROGRAMS}/forever.js
+autostart=false
+`;
+
+/** For `all`: no program whose outcome depends on timing in the daemon (quick, spew). */
+const ALL_PROGRAMS = `${BASE}
+[group:grp]
+programs=ga,gb
+[program:ga]
+command={PROGRAMS}/forever.js
+startsecs=0
+[program:gb]
+command={PROGRAMS}/forever.js
+startsecs=0
+`;
+
+for (const kind of DAEMON_KINDS) {
+  test(`status, pid, version, help and syntax errors match supervisorctl (${kind})`, { skip }, async (t) => {
+    const pair = await startPair(t, kind, PROGRAMS);
+    await compareReadOnly(pair, [
+      'status', 'status all', 'status forever', 'status grp:*', 'status grp:', 'status grp:ga multi:multi_01',
+      'status nope', 'status nope:*', 'status grp', 'status forever nope x:* grp:gb', 'status stopped', 'status spew',
+      'pid', 'pid all', 'pid forever', 'pid stopped', 'pid nope', 'pid forever nope stopped', 'pid grp:*',
+      'version', 'version x', 'help', 'help help', 'help nope', 'help EOF', 'help status extra', '?', '? tail',
+      ...['add', 'avail', 'clear', 'exit', 'fg', 'maintail', 'open', 'pid', 'quit', 'reload', 'remove', 'reread',
+        'restart', 'shutdown', 'signal', 'start', 'status', 'stop', 'tail', 'update', 'version'].map((c) => `help ${c}`),
+      'foo', 'foo bar', 'Status', '!ls', ':x', 'status,forever', 'EOF', 'quit', 'exit', '',
+    ]);
+  });
+
+  test(`start, stop, restart, signal and clear match supervisorctl (${kind})`, { skip }, async (t) => {
+    const pair = await startPair(t, kind, PROGRAMS);
+    await compareAll(pair, [
+      'start', 'start forever', 'start bad', 'start noexec', 'start quick', 'start nope', 'start nope:*', 'start grp:nope',
+      'start stopped', 'status stopped', '~start grp:*', '~start grp:', 'start forever stopped nope',
+      'stop', 'stop stopped', 'status stopped', 'stop stopped', 'stop nope', 'stop nope:*', '~stop grp:*', 'stop grp:*',
+      'stop multi:multi_00', 'restart', 'restart multi:multi_00', '~restart multi:*', 'restart nope', 'restart quick',
+      'signal', 'signal HUP', 'signal HUP stopped', 'signal BOGUS forever', 'signal HUP forever', '~signal USR1 multi:*',
+      'signal HUP nope:*', 'signal HUP nope', 'signal 0 forever', '~signal BOGUS multi:*',
+      'clear', 'clear forever', 'clear nope', 'clear grp:*', 'clear forever grp:ga', '~clear all',
+    ]);
+  });
+
+  test(`start/stop/signal all and restart all match supervisorctl (${kind})`, { skip }, async (t) => {
+    const pair = await startPair(t, kind, ALL_PROGRAMS);
+    await compareAll(pair, [
+      '~stop all', 'status', 'stop all', '~start all', '~start all', 'status', '~signal HUP all', '~restart all',
+      '~signal KILL all', '~start forever all', '~stop all', '~signal HUP all', 'status',
+    ]);
+  });
+
+  test(`tail, maintail and avail match supervisorctl (${kind})`, { skip }, async (t) => {
+    const pair = await startPair(t, kind, PROGRAMS);
+    await compareAll(pair, [
+      'tail', 'tail a b c d', 'tail spew', 'tail spew stdout', 'tail spew stderr', 'tail spew STDERR', 'tail -6 spew',
+      'tail -6 spew stderr', 'tail -0 spew', 'tail spew bogus', 'tail -x spew', 'tail - spew', 'tail -f', 'tail nope',
+      'tail nope stderr', 'tail grp:*', 'tail -100 nope', 'tail -f spew bogus', 'tail stopped',
+      'maintail a b', 'maintail -x', 'maintail x', 'maintail -', 'avail', 'avail x',
+    ]);
+  });
+}
