@@ -26,10 +26,6 @@ function setMember(obj: XmlRpcStruct, key: string, value: XmlRpcValue): void {
   else obj[key] = value;
 }
 
-function isSpaceOnly(s: string): boolean {
-  return /^[ \t\r\n]*$/.test(s);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Requests: supervisord's loads(). Every element is reduced when it ends, as iterparse 'end'
 // events are: typed elements become values, <value> takes its first child's result (or its own
@@ -219,7 +215,18 @@ class ResponseReader {
   }
 
   private expectOpen(tag: string): void {
+    this.sc.skipBlank();
+    if (this.sc.tryOpen(`<${tag}>`, tag)) return;
     if (this.nextTag() !== OPEN || local(this.sc) !== tag) throw this.unexpected(tag);
+  }
+
+  /** True after reading <tag> (fast when written plainly), false after an end tag. */
+  private openOrClose(literal: string, tag: string): boolean {
+    this.sc.skipBlank();
+    if (this.sc.tryOpen(literal, tag)) return true;
+    if (this.nextTag() === CLOSE) return false;
+    if (local(this.sc) !== tag) throw this.unexpected(`<${tag}>`);
+    return true;
   }
 
   private expectClose(): void {
@@ -285,12 +292,9 @@ class ResponseReader {
       if (t === CLOSE) return text; // <value>text</value> is a string
       if (t === EOF) throw new XmlRpcShapeError('unexpected end of response');
       const v = this.typed(local(sc), depth);
-      for (;;) {
-        sc.skipBlank();
-        const u = sc.next();
-        if (u === CLOSE) return v;
-        if (u !== TEXT || !isSpaceOnly(sc.text)) throw new XmlRpcShapeError('more than one item in a <value>');
-      }
+      // Text after the typed element is ignored, as xmlrpc.client ignores it; a second one is not.
+      if (this.nextTag() === OPEN) throw new XmlRpcShapeError('more than one item in a <value>');
+      return v;
     }
   }
 
@@ -321,20 +325,16 @@ class ResponseReader {
       case 'array': {
         this.expectOpen('data');
         const items: XmlRpcValue[] = [];
-        while (this.nextTag() === OPEN) {
-          if (local(this.sc) !== 'value') throw this.unexpected('<value>');
-          items.push(this.value(depth + 1));
-        }
+        while (this.openOrClose('<value>', 'value')) items.push(this.value(depth + 1));
         this.expectClose();
         return items;
       }
       case 'struct': {
         const obj: XmlRpcStruct = {};
-        while (this.nextTag() === OPEN) {
-          if (local(this.sc) !== 'member') throw this.unexpected('<member>');
-          this.expectOpen('name');
+        while (this.openOrClose('<member>', 'member')) {
+          if (!this.sc.tryOpen('<name>', 'name')) this.expectOpen('name');
           const key = this.readText();
-          this.expectOpen('value');
+          if (!this.sc.tryOpen('<value>', 'value')) this.expectOpen('value');
           setMember(obj, key, this.value(depth + 1));
           this.expectClose();
         }

@@ -25,6 +25,13 @@ for (let c = 0; c < 128; c++) {
   else if (/[0-9.-]/.test(ch)) ASCII[c] = NAME_PART;
 }
 
+// ASCII characters that end or need a look in a run of character data: controls, & < ].
+const TEXT_SPECIAL = new Uint8Array(128);
+for (let c = 0; c < 0x20; c++) TEXT_SPECIAL[c] = c === 9 || c === 10 ? 0 : 1;
+TEXT_SPECIAL[38] = 1;
+TEXT_SPECIAL[60] = 1;
+TEXT_SPECIAL[93] = 1;
+
 /** XML 1.0 (5th edition) NameStartChar for a code point >= 128. */
 function isWideNameStart(cp: number): boolean {
   return (cp >= 0xc0 && cp <= 0xd6) || (cp >= 0xd8 && cp <= 0xf6) || (cp >= 0xf8 && cp <= 0x2ff)
@@ -62,21 +69,6 @@ function normalizeAttrSpace(run: string): string {
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const XML_DECL = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z0-9_.-]*"|'[A-Za-z0-9_.-]*')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
 
-/** Recently seen short names, so that repeated tags reuse one string (shared by all scanners). */
-const INTERNED: (string | undefined)[] = new Array<string | undefined>(512);
-
-/** s.slice(start, end), reusing an earlier equal string when one is cached. */
-export function intern(s: string, start: number, end: number): string {
-  const len = end - start;
-  if (len > 24 || len === 0) return s.slice(start, end);
-  const slot = (s.charCodeAt(start) * 31 + s.charCodeAt(end - 1) * 7 + len) & (INTERNED.length - 1);
-  const cached = INTERNED[slot];
-  if (cached !== undefined && cached.length === len && s.startsWith(cached, start)) return cached;
-  const fresh = s.slice(start, end);
-  INTERNED[slot] = fresh;
-  return fresh;
-}
-
 export interface ScanLimits {
   /** Deepest element nesting accepted (the root is depth 1). */
   readonly maxDepth: number;
@@ -91,7 +83,7 @@ export interface ScanLimits {
  */
 export class XmlScanner {
   name = '';
-  /** Index of the last ':' in `name` (OPEN and CLOSE), or -1. */
+  /** Index of the last ':' in `name` after OPEN, or -1. */
   nameColon = -1;
   text = '';
   readonly attrNames: string[] = [];
@@ -194,18 +186,20 @@ export class XmlScanner {
     let cr = false;
     for (const n = s.length; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c === 60 || c === 38) break;
-      if (c < 0x20) {
+      if (c < 128) {
+        if (TEXT_SPECIAL[c] === 0) continue;
+        if (c === 60 || c === 38) break;
         if (c === 13) cr = true;
-        else if (c !== 9 && c !== 10) this.fail('invalid character', i);
-      } else if (c === 93 /* ] */) {
-        if (s.charCodeAt(i + 1) === 93 && s.charCodeAt(i + 2) === 62) this.fail("']]>' in content", i);
+        else if (c === 93) {
+          if (s.charCodeAt(i + 1) === 93 && s.charCodeAt(i + 2) === 62) this.fail("']]>' in content", i);
+        } else if (c !== 9 && c !== 10) this.fail('invalid character', i);
       } else if (c >= 0xfffe) {
         this.fail('invalid character', i);
       }
     }
     this.pos = i;
-    return cr ? s.slice(start, i).replace(/\r\n?/g, '\n') : intern(s, start, i);
+    const run = s.slice(start, i);
+    return cr ? run.replace(/\r\n?/g, '\n') : run;
   }
 
   /** Checks that s[from, to) holds only XML Chars. */
@@ -285,7 +279,7 @@ export class XmlScanner {
     return rep;
   }
 
-  /** A Name at pos; advances past it and sets nameColon. Short names are interned (no allocation). */
+  /** A Name at pos; advances past it and sets nameColon. */
   private readName(): string {
     const s = this.src;
     const n = s.length;
@@ -316,7 +310,25 @@ export class XmlScanner {
     }
     this.pos = i;
     this.nameColon = colon;
-    return intern(s, start, i);
+    return s.slice(start, i);
+  }
+
+  /**
+   * Consumes the start tag `literal` (exactly `<tag>`, no attributes, no colon in tag) when it
+   * comes next; a shortcut for readers that know what to expect. False leaves all as it was.
+   */
+  tryOpen(literal: string, tag: string): boolean {
+    if (this.pendingClose || this.stack.length === 0 || !this.src.startsWith(literal, this.pos)) return false;
+    if (this.stack.length >= this.limits.maxDepth) this.fail('elements nested too deeply');
+    if (this.attrNames.length !== 0) {
+      this.attrNames.length = 0;
+      this.attrValues.length = 0;
+    }
+    this.pos += literal.length;
+    this.stack.push(tag);
+    this.name = tag;
+    this.nameColon = -1;
+    return true;
   }
 
   /** Moves past blanks in element content (callers that ignore blank text between tags). */

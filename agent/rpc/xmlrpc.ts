@@ -14,10 +14,10 @@ import { RpcFault } from './faults.js';
 import { PyValueError } from './py-literals.js';
 import type { XmlRpcValue } from './value.js';
 import { XmlRpcShapeError, decodeRequestText, decodeResponseText } from './xml-decode.js';
-import { encodeFaultText, encodeMethodCallText, encodeResponseText } from './xml-encode.js';
+import { XmlRpcEncodeError, encodeFaultText, encodeMethodCallText, encodeResponseText } from './xml-encode.js';
 import { XmlSyntaxError } from './xml-scan.js';
 
-export { XmlRpcEncodeError } from './xml-encode.js';
+export { XmlRpcEncodeError };
 export { MAX_VALUE_DEPTH } from './xml-decode.js';
 
 export type XmlRpcRequestErrorReason = 'unmarshallable' | 'no method name';
@@ -66,19 +66,25 @@ export function decodeMethodCall(body: Buffer): { methodName: string; params: Xm
   return { methodName: call.methodName, params: call.params ?? [] };
 }
 
+/** UTF-8 bytes of a document; a lone surrogate has no UTF-8 form (Python raises there too). */
+function utf8(text: string): Buffer {
+  if (/\p{Cs}/u.test(text)) throw new XmlRpcEncodeError('cannot encode a string with a lone surrogate as UTF-8');
+  return Buffer.from(text, 'utf8');
+}
+
 /** A methodResponse carrying one value; throws XmlRpcEncodeError for what Python cannot marshal. */
 export function encodeResponse(value: XmlRpcValue): Buffer {
-  return Buffer.from(encodeResponseText(value), 'utf8');
+  return utf8(encodeResponseText(value));
 }
 
 /** A fault response: faultCode and faultString in a struct, as dumps(Fault(code, string)). */
 export function encodeFault(code: number, faultString: string): Buffer {
-  return Buffer.from(encodeFaultText(code, faultString), 'utf8');
+  return utf8(encodeFaultText(code, faultString));
 }
 
 /** Client side: a methodCall as Python's ServerProxy sends it. */
 export function encodeMethodCall(methodName: string, params: readonly XmlRpcValue[]): Buffer {
-  return Buffer.from(encodeMethodCallText(methodName, params), 'utf8');
+  return utf8(encodeMethodCallText(methodName, params));
 }
 
 /** Client side: the single value of a methodResponse; a <fault> throws RpcFault. */

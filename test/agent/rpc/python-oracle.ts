@@ -67,7 +67,7 @@ json.dump(res, sys.stdout)
 }
 
 /** A decoded request in comparable form: numbers as numbers, dates as their six fields, members sorted. */
-export type Plain = number | boolean | string | null | { t: number[] } | Plain[] | { o: [string, Plain][] };
+export type Plain = number | boolean | string | null | { t: number[] | string } | { x: string } | Plain[] | { o: [string, Plain][] };
 export type LoadResult = { error: 'unmarshallable' | 'no method name' | 'non-string key' } | { method: string; params: Plain[] };
 
 /** supervisord's loads() (and its 400 checks) on each body. */
@@ -101,6 +101,48 @@ for b in json.load(sys.stdin):
         res.append({'error': 'non-string key'})
 json.dump(res, sys.stdout)
 `, bodies.map((b) => b.toString('base64'))) as unknown[]).map((r) => fromPythonNumbers(r) as LoadResult);
+}
+
+export type ResponseResult = { value: Plain } | { fault: [number, string] } | { error: 1 } | { untaggable: 1 };
+
+/** xmlrpc.client.loads (what supervisorctl runs) on each response body. */
+export function pythonResponseLoads(bodies: readonly Buffer[]): ResponseResult[] {
+  return (runPython(`
+def num(v):
+    return {'num': repr(v) if isinstance(v, float) else str(v)}
+def rtag(v):
+    if isinstance(v, bool) or v is None or isinstance(v, str): return v
+    if isinstance(v, (int, float)): return num(v)
+    if isinstance(v, (list, tuple)): return [rtag(x) for x in v]
+    if isinstance(v, xc.Binary): return {'x': base64.b64encode(v.data).decode()}
+    if isinstance(v, xc.DateTime): return {'t': v.value}
+    if isinstance(v, dict): return {'o': sorted([k, rtag(x)] for k, x in v.items())}
+    raise TypeError(repr(v))
+res = []
+for b in json.load(sys.stdin):
+    try:
+        r, _ = xc.loads(base64.b64decode(b).decode('utf-8'))
+    except xc.Fault as f:
+        res.append({'fault': [f.faultCode, f.faultString]} if isinstance(f.faultCode, int) and isinstance(f.faultString, str) else {'untaggable': 1}); continue
+    except Exception:
+        res.append({'error': 1}); continue
+    try:
+        res.append({'value': rtag(r[0])} if len(r) == 1 else {'untaggable': 1})
+    except Exception:
+        res.append({'untaggable': 1})
+json.dump(res, sys.stdout)
+`, bodies.map((b) => b.toString('base64'))) as unknown[]).map((r) => fromPythonNumbers(r) as ResponseResult);
+}
+
+/** A decoded response value in the comparable form pythonResponseLoads gives. */
+export function plainResponse(v: XmlRpcValue): Plain {
+  if (Buffer.isBuffer(v)) return { x: v.toString('base64') };
+  if (v instanceof XmlRpcDateTime) return { t: v.iso };
+  if (Array.isArray(v)) return v.map(plainResponse);
+  if (v !== null && typeof v === 'object' && !(v instanceof XmlRpcDouble)) {
+    return { o: Object.keys(v).sort().map((k) => [k, plainResponse((v as Record<string, XmlRpcValue>)[k] as XmlRpcValue)] as [string, Plain]) };
+  }
+  return plain(v);
 }
 
 function fromPythonNumbers(v: unknown): unknown {

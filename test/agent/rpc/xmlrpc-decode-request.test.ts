@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { decodeMethodCall, encodeMethodCall, XmlRpcRequestError } from '../../../agent/rpc/xmlrpc.js';
 import { XmlRpcDateTime, XmlRpcDouble, type XmlRpcValue } from '../../../agent/rpc/value.js';
 import { plain, pythonLoads, type LoadResult } from './python-oracle.js';
+import { FUZZ_CASES, fuzzRandom, mutate } from './fuzz.js';
 
 type Outcome = { params: XmlRpcValue[]; methodName?: string } | { error: 'unmarshallable' | 'no method name' };
 
@@ -152,17 +153,6 @@ test('encodeMethodCall output decodes back to the same params', () => {
 // Differential fuzz: small mutations of realistic requests; whatever supervisord's parser does
 // (refuse, or decode to some value), decodeMethodCall must do the same.
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEEDS = [
   encodeMethodCall('supervisor.startProcess', ['web:web_00', true]).toString(),
   encodeMethodCall('supervisor.tailProcessStdoutLog', ['x', -100, 0]).toString(),
@@ -173,34 +163,9 @@ const SEEDS = [
   '<methodCall xmlns:a="urn:a"><a:x a:attr="1" xml:lang="en"/><methodName>m</methodName><params><param><value><a:int>1</a:int></value></param><param><value><int xmlns="">2</int></value></param></params></methodCall>',
   '<methodCall attr="v" other=\'w\'><methodName>m</methodName><params><param><value><struct><member><name>k</name><value><double>-1.5e3</double></value></member></struct></value></param></params></methodCall>',
 ];
-const TOKENS = ['<', '>', '&', ';', '/', '"', "'", '=', '!', '?', '-', '[', ']', ' ', '\n', '\r', '#', 'x', '1', '0', '_', '.', 'é',
-  '\u0001', '&amp;', '&#65;', '&#0;', '&#x110000;', '&bogus;', '<!--', '-->', '<![CDATA[', ']]>', '<a>', '</a>', '<b/>', '<value>',
-  '</value>', '<int>', '</int>', '<string>', '</string>', '<member>', '</member>', '<name>', '</name>', '<params>', '<param>', '<?xml version="1.0"?>', '<?p?>',
-  ':', 'a:', ' xmlns="urn:d"', ' xmlns:a="urn:a"', ' xmlns:b="urn:a"', ' a:k="1"', ' b:k="2"', ' xmlns:a=""'];
-
-function mutate(doc: string, rnd: () => number): string {
-  let s = doc;
-  const n = 1 + Math.floor(rnd() * 3);
-  for (let k = 0; k < n; k++) {
-    const at = Math.floor(rnd() * (s.length + 1));
-    const op = Math.floor(rnd() * 5);
-    if (op === 0) s = s.slice(0, at) + s.slice(at + 1);
-    else if (op <= 2) s = s.slice(0, at) + (TOKENS[Math.floor(rnd() * TOKENS.length)] as string) + s.slice(at);
-    else if (op === 3) {
-      const len = Math.floor(rnd() * 12);
-      s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at);
-    } else {
-      const len = 1 + Math.floor(rnd() * 8);
-      s = s.slice(0, at) + s.slice(at + len);
-    }
-  }
-  return s;
-}
-
-const FUZZ_CASES = Number(process.env.FUZZ_CASES ?? 3000);
 
 test(`mutated requests are refused or decoded exactly as supervisord does (${FUZZ_CASES} cases)`, () => {
-  const rnd = prng(Number(process.env.FUZZ_SEED ?? 20240515));
+  const rnd = fuzzRandom();
   const docs: string[] = [];
   for (let i = 0; i < FUZZ_CASES; i++) docs.push(mutate(SEEDS[i % SEEDS.length] as string, rnd));
   const python = pythonLoads(docs.map((d) => Buffer.from(d)));

@@ -2,13 +2,15 @@
 // xmlrpc npm package writes, and the other way round: the package reads what we write.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
 import { decodeMethodCall, decodeResponse, encodeResponse, XmlRpcResponseError } from '../../../agent/rpc/xmlrpc.js';
 import { RpcFault } from '../../../agent/rpc/faults.js';
 import { XmlRpcDateTime, XmlRpcDouble, type XmlRpcValue } from '../../../agent/rpc/value.js';
 import { processInfos } from '../../../bench/codec.js';
-import { pythonDumps } from './python-oracle.js';
+import { plainResponse, pythonDumps, pythonResponseLoads, type ResponseResult } from './python-oracle.js';
+import { FUZZ_CASES, fuzzRandom, mutate } from './fuzz.js';
 
 const require = createRequire(import.meta.url);
 const serializer = require('xmlrpc/lib/serializer.js') as {
@@ -50,7 +52,7 @@ test('the other element spellings xmlrpc.client accepts', () => {
     ['<i1>1</i1>', 1], ['<i2>2</i2>', 2], ['<bigint>77</bigint>', 77], ['<int> 5 </int>', 5],
     ['<float>0.5</float>', 0.5], ['<nil/>', null], ['<ex:nil/>', null], ['<ex:i8>9</ex:i8>', 9],
     ['<string><![CDATA[<x>]]> &amp; &#x263A;</string>', '<x> & ☺'], ['<string/>', ''],
-    ['\n  <string>padded</string>\n  ', 'padded'],
+    ['\n  <string>padded</string>\n  ', 'padded'], ['junk<int>1</int>more junk', 1],
     ['<array>\n  <data>\n    <value>1</value>\n  </data>\n</array>', ['1']],
     ['<struct>\n <member>\n  <name>a</name>\n  <value><int>1</int></value>\n </member>\n</struct>', { a: 1 }],
     ['<base64>aGVs\nbG8=\n</base64>', Buffer.from('hello')],
@@ -96,4 +98,40 @@ test('a 1000-process getAllProcessInfo reads back intact', () => {
   const got = decodeResponse(encodeResponse(value)) as Record<string, XmlRpcValue>[];
   assert.equal(got.length, 1000);
   assert.deepEqual(got, value);
+});
+
+// Differential fuzz, one-sided: this reader is stricter about structure than xmlrpc.client, so
+// what it accepts python must accept with the same value, and what python refuses it refuses.
+const RESPONSE_SEEDS = [
+  encodeResponse(processInfos(2)).toString(),
+  encodeResponse({ s: 'a&b', n: -3, b: true, d: new XmlRpcDouble(0.5), x: Buffer.from('hi'), t: new XmlRpcDateTime('20240102T03:04:05'), a: [[], {}] }).toString(),
+  "<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>10</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>BAD_NAME: nope</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n",
+  '<methodResponse><params><param><value><array><data><value><i4> 7 </i4></value><value>bare</value><value><base64>aGVsbG8=</base64></value><value><nil/></value></data></array></value></param></params></methodResponse>',
+];
+
+function ours(body: string): ResponseResult {
+  try {
+    return { value: plainResponse(decodeResponse(Buffer.from(body))) };
+  } catch (err) {
+    if (err instanceof RpcFault) return { fault: [err.code, err.faultString] };
+    if (err instanceof XmlRpcResponseError) return { error: 1 };
+    throw err;
+  }
+}
+
+test(`mutated responses: whatever we accept, xmlrpc.client reads the same (${FUZZ_CASES} cases)`, () => {
+  const rnd = fuzzRandom();
+  const docs = Array.from({ length: FUZZ_CASES }, (_, i) => mutate(RESPONSE_SEEDS[i % RESPONSE_SEEDS.length] as string, rnd));
+  const python = pythonResponseLoads(docs.map((d) => Buffer.from(d)));
+  const mismatches: unknown[] = [];
+  let accepted = 0;
+  docs.forEach((doc, i) => {
+    const want = python[i] as ResponseResult;
+    const got = ours(doc);
+    if ('untaggable' in want || 'error' in got) return;
+    accepted++;
+    if (!isDeepStrictEqual(got, want)) mismatches.push({ doc, got, want });
+  });
+  assert.deepEqual(mismatches.slice(0, 5), []);
+  assert.ok(accepted > FUZZ_CASES / 20, `accepted ${accepted}`);
 });

@@ -100,6 +100,10 @@ test('what python cannot marshal, we refuse with XmlRpcEncodeError', () => {
   // Values python has no counterpart for are refused as well.
   const others: unknown[] = [undefined, () => 1, Symbol('s'), 10n, new Date(0), new Map(), { a: undefined }];
   for (const v of others) assert.throws(() => encodeResponse(v as XmlRpcValue), XmlRpcEncodeError, String(typeof v));
+  // Python cannot encode a lone surrogate as UTF-8 either; a paired one is fine.
+  assert.throws(() => encodeResponse('bad \ud800 half'), XmlRpcEncodeError);
+  assert.throws(() => encodeFault(30, 'FAILED: \udc00'), XmlRpcEncodeError);
+  assert.equal(encodeResponse('ok \ud83d\ude00').includes(Buffer.from('😀')), true);
   const cyclic: XmlRpcValue[] = [];
   cyclic.push(cyclic);
   assert.throws(() => encodeResponse(cyclic), XmlRpcEncodeError);
