@@ -34,6 +34,19 @@ def untag(t):
     if 'n' in t: return None
     if 'a' in t: return [untag(x) for x in t['a']]
     return {k: untag(x) for k, x in t['o']}
+class NonStrKey(Exception): pass
+def tag(v):
+    """A decoded value as comparable JSON (see Plain on the TypeScript side)."""
+    if isinstance(v, bool) or v is None or isinstance(v, str): return v
+    if isinstance(v, (int, float)): return {'num': repr(v) if isinstance(v, float) else str(v)}
+    if isinstance(v, (list, tuple)): return [tag(x) for x in v]
+    if isinstance(v, datetime.datetime): return {'t': [v.year, v.month, v.day, v.hour, v.minute, v.second]}
+    if isinstance(v, xc.DateTime): return {'t': v.value}
+    if isinstance(v, xc.Binary): return {'x': base64.b64encode(v.data).decode()}
+    if isinstance(v, dict):
+        if not all(isinstance(k, str) for k in v): raise NonStrKey()
+        return {'o': sorted([k, tag(x)] for k, x in v.items())}
+    raise TypeError(repr(v))
 `;
 
 function runPython(script: string, input: unknown): unknown {
@@ -75,18 +88,6 @@ export function pythonLoads(bodies: readonly Buffer[]): LoadResult[] {
   return (runPython(`
 from supervisor.xmlrpc import supervisor_xmlrpc_handler as H
 h = object.__new__(H)
-class NonStrKey(Exception): pass
-def num(v):
-    return {'num': repr(v) if isinstance(v, float) else str(v)}
-def tag(v):
-    if isinstance(v, bool) or v is None or isinstance(v, str): return v
-    if isinstance(v, (int, float)): return num(v)
-    if isinstance(v, (list, tuple)): return [tag(x) for x in v]
-    if isinstance(v, datetime.datetime): return {'t': [v.year, v.month, v.day, v.hour, v.minute, v.second]}
-    if isinstance(v, dict):
-        if not all(isinstance(k, str) for k in v): raise NonStrKey()
-        return {'o': sorted([k, tag(x)] for k, x in v.items())}
-    raise TypeError(repr(v))
 res = []
 for b in json.load(sys.stdin):
     try:
@@ -108,16 +109,6 @@ export type ResponseResult = { value: Plain } | { fault: [number, string] } | { 
 /** xmlrpc.client.loads (what supervisorctl runs) on each response body. */
 export function pythonResponseLoads(bodies: readonly Buffer[]): ResponseResult[] {
   return (runPython(`
-def num(v):
-    return {'num': repr(v) if isinstance(v, float) else str(v)}
-def rtag(v):
-    if isinstance(v, bool) or v is None or isinstance(v, str): return v
-    if isinstance(v, (int, float)): return num(v)
-    if isinstance(v, (list, tuple)): return [rtag(x) for x in v]
-    if isinstance(v, xc.Binary): return {'x': base64.b64encode(v.data).decode()}
-    if isinstance(v, xc.DateTime): return {'t': v.value}
-    if isinstance(v, dict): return {'o': sorted([k, rtag(x)] for k, x in v.items())}
-    raise TypeError(repr(v))
 res = []
 for b in json.load(sys.stdin):
     try:
@@ -127,7 +118,7 @@ for b in json.load(sys.stdin):
     except Exception:
         res.append({'error': 1}); continue
     try:
-        res.append({'value': rtag(r[0])} if len(r) == 1 else {'untaggable': 1})
+        res.append({'value': tag(r[0])} if len(r) == 1 else {'untaggable': 1})
     except Exception:
         res.append({'untaggable': 1})
 json.dump(res, sys.stdout)
