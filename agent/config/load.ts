@@ -11,7 +11,7 @@ import { readGroups } from './schema-groups.js';
 import { defaultResolveSpec, readRpcInterfaces, readSupervisorctl } from './schema-plugins.js';
 import { readServers } from './schema-servers.js';
 import { convertOverrides, finishSupervisord, readSupervisordSection } from './schema-supervisord.js';
-import type { LoadedConfig, ParseMessage, SupervisordOverrides } from './types.js';
+import type { GroupConfig, LoadedConfig, ParseMessage, SupervisordOverrides } from './types.js';
 import { systemUserDb, type UserDb } from './users.js';
 
 export interface LoadOptions {
@@ -76,5 +76,16 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
     ...ctx.warnings.map((text) => ({ level: 'warn' as const, text })),
     ...ctx.infos.map((text) => ({ level: 'info' as const, text })),
   ];
-  return deepFreeze({ file: resolve(cwd, file), supervisord, httpServers, supervisorctl, rpcinterfaces, groups, messages });
+  return deepFreeze({ file: resolve(cwd, file), supervisord, httpServers, supervisorctl, rpcinterfaces,
+    groups: withGlobalEnvironment(groups, supervisord.environment), messages });
+}
+
+/**
+ * supervisord folds [supervisord] environment= into every process's environment (program entries
+ * win), after the SUPERVISOR_* variables are set at spawn, so the global entries can override
+ * those too, and a change of them makes every group "changed" on reread.
+ */
+function withGlobalEnvironment(groups: readonly GroupConfig[], global: Readonly<Record<string, string>> | null): GroupConfig[] {
+  if (global === null) return [...groups];
+  return groups.map((g) => ({ ...g, processes: g.processes.map((p) => ({ ...p, environment: { ...global, ...(p.environment ?? {}) } })) }));
 }

@@ -28,12 +28,15 @@ export function reportStart(message: StartMessage, then?: () => void): void {
   process.send(message, () => { process.disconnect?.(); then?.(); });
 }
 
-/** Foreground side: start the daemon and exit with its start-up outcome. */
-export function daemonize(directory: string | null): void {
+/**
+ * Foreground side: start the daemon and exit with its start-up outcome. The daemon starts in our
+ * directory (relative config paths mean what they meant here) and moves to directory= later.
+ */
+export function daemonize(): void {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    cwd: directory ?? process.cwd(),
+    cwd: process.cwd(),
     env: { ...process.env, [CHILD_FLAG]: '1', [ORIG_CWD]: process.cwd() },
   });
   let settled = false;

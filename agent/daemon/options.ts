@@ -53,12 +53,12 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonArgs {
     throw new UsageError(`positional arguments are not supported: [${parsed.rest.map(pyRepr).join(', ')}]`);
   }
   const values = new Map<Key, string | boolean>();
-  let help = false;
-  let version = false;
   for (const { opt, spec, value } of parsed.options) {
     const key = (spec as Spec).key;
-    if (key === 'help') { help = true; continue; }
-    if (key === 'version') { version = true; continue; }
+    // Like supervisord's handlers, -h and -v act where they stand: options after them are never looked at.
+    if (key === 'help' || key === 'version') {
+      return { configfile: null, help: key === 'help', version: key === 'version', overrides: {}, profileOptions: null };
+    }
     const convert = cliConverters[key as keyof typeof cliConverters];
     if (convert && value !== null) {
       try { convert(value); } catch (err) {
@@ -76,8 +76,8 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonArgs {
   for (const [k, v] of values) if (k !== 'configfile' && k !== 'profile_options') overrides[k] = v;
   return {
     configfile: str('configfile') ?? null,
-    help,
-    version,
+    help: false,
+    version: false,
     overrides: overrides as SupervisordOverrides,
     profileOptions: str('profile_options') ?? null,
   };

@@ -9,7 +9,6 @@ import { sharedSyslogWriter, type SyslogWriter } from './syslog.js';
 const LEVEL_TAGS: Readonly<Record<LogLevelName, string>> = {
   critical: 'CRIT', error: 'ERRO', warn: 'WARN', info: 'INFO', debug: 'DEBG', trace: 'TRAC', blather: 'BLAT',
 };
-const LEVEL_NAMES = Object.keys(LEVEL_TAGS) as LogLevelName[];
 
 export interface MainLoggerOptions {
   /** A file path, or the magic name 'syslog'. */
@@ -165,46 +164,6 @@ class MainLog implements MainLogger {
       } catch (err) {
         reportHandlerError(err);
       }
-    }
-  }
-}
-
-export interface BufferedRecord {
-  readonly level: LogLevelName;
-  readonly msg: string;
-}
-
-export interface BufferedLogger extends Logger {
-  readonly records: readonly BufferedRecord[];
-  /** Replay into the real log: all critical messages first, then error, warn, info …, each in arrival order. */
-  flushTo(target: Logger): void;
-}
-
-/**
- * Holds messages produced while parsing the config, before the main log is open. supervisord replays them
- * grouped by level (criticals, then warnings, then infos), not in arrival order; flushTo does the same.
- */
-export function createBufferedLogger(): BufferedLogger {
-  return new BufferingLogger();
-}
-
-class BufferingLogger implements BufferedLogger {
-  // Everything is recorded; filtering happens when the records reach the real log.
-  readonly level: number = LogLevel.blather;
-  readonly records: BufferedRecord[] = [];
-
-  critical(msg: string): void { this.records.push({ level: 'critical', msg }); }
-  error(msg: string): void { this.records.push({ level: 'error', msg }); }
-  warn(msg: string): void { this.records.push({ level: 'warn', msg }); }
-  info(msg: string): void { this.records.push({ level: 'info', msg }); }
-  debug(msg: string): void { this.records.push({ level: 'debug', msg }); }
-  trace(msg: string): void { this.records.push({ level: 'trace', msg }); }
-  blather(msg: string): void { this.records.push({ level: 'blather', msg }); }
-
-  flushTo(target: Logger): void {
-    const pending = this.records.splice(0, this.records.length);
-    for (const name of LEVEL_NAMES) {
-      for (const rec of pending) if (rec.level === name) target[name](rec.msg);
     }
   }
 }

@@ -4,10 +4,13 @@ import type { GroupConfig } from '../config/types.js';
 import { ProcessState as S, STOPPED_STATES } from './states.js';
 import type { Subprocess } from './subprocess.js';
 
-/** Ascending priority for starts, descending for stops; ties keep config order (stable sort). */
+/**
+ * Ascending priority for starts (ties keep config order: the sort is stable); stops are that list
+ * reversed, ties included, as supervisord sorts and then reverses.
+ */
 export function sortByPriority(processes: readonly Subprocess[], order: 'start' | 'stop' = 'start'): Subprocess[] {
-  const sign = order === 'start' ? 1 : -1;
-  return [...processes].sort((a, b) => sign * (a.config.priority - b.config.priority));
+  const ascending = [...processes].sort((a, b) => a.config.priority - b.config.priority);
+  return order === 'start' ? ascending : ascending.reverse();
 }
 
 export class ProcessGroup {

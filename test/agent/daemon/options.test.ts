@@ -15,6 +15,9 @@ const OK: [string[], Partial<ReturnType<typeof parseDaemonArgs>>][] = [
   [['-h'], { help: true }],
   [['-?'], { help: true }],
   [['--version'], { version: true }],
+  // -h and -v act where they stand, as supervisord's option handlers do: later options are never read.
+  [['-h', '-n', '-n'], { help: true }],
+  [['-v', '-m', '999'], { version: true }],
 ];
 
 for (const [argv, expected] of OK) {
@@ -37,6 +40,8 @@ const BAD: [string[], string][] = [
   [['-j'], 'option -j requires argument'],
   [['--pidfile'], 'option --pidfile requires argument'],
   [['-e', 'loud'], "invalid value for -e 'loud': bad logging level name 'loud'"],
+  [['-n', '-n', '-h'], "conflicting command line option '-n'"],
+  [['-h', 'foo'], "positional arguments are not supported: ['foo']"],
 ];
 
 for (const [argv, message] of BAD) {

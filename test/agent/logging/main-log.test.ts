@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTmpDir } from '../../helpers/tmp.js';
-import { createBufferedLogger, createMainLogger, formatLogTime } from '../../../agent/logging/main-log.js';
+import { createMainLogger, formatLogTime } from '../../../agent/logging/main-log.js';
 import type { LogLevelName } from '../../../agent/config/types.js';
 
 const fixed = (): Date => new Date(2026, 10, 24, 16, 28, 28, 781);
@@ -106,21 +106,4 @@ test('clear of a file that vanished throws ENOENT for the caller to map', (t) =>
   t.after(() => log.close());
   unlinkSync(path);
   assert.throws(() => log.clear(), { code: 'ENOENT' });
-});
-
-test('the buffered logger replays critical, then warn, then info, each in arrival order, filtered by the target', (t) => {
-  const path = join(makeTmpDir(t), 'main.log');
-  const buffered = createBufferedLogger();
-  buffered.info('info one');
-  buffered.critical('crit one');
-  buffered.warn('warn one');
-  buffered.info('info two');
-  buffered.debug('debug one');
-  buffered.critical('crit two');
-  const log = createMainLogger({ logfile: path, maxbytes: 0, backups: 0, level: 'info', echo: false, clock: fixed });
-  t.after(() => log.close());
-  buffered.flushTo(log);
-  const messages = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => l.slice(24));
-  assert.deepEqual(messages, ['CRIT crit one', 'CRIT crit two', 'WARN warn one', 'INFO info one', 'INFO info two']);
-  assert.equal(buffered.records.length, 0);
 });

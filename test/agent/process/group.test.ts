@@ -24,7 +24,8 @@ function makeGroup(specs: { name: string; priority: number; command?: string }[]
 test('sortByPriority: ascending for start, descending for stop, ties in config order', () => {
   const { group } = makeGroup([{ name: 'a', priority: 5 }, { name: 'b', priority: 1 }, { name: 'c', priority: 5 }]);
   assert.deepEqual(sortByPriority(group.processes, 'start').map((p) => p.config.name), ['b', 'a', 'c']);
-  assert.deepEqual(sortByPriority(group.processes, 'stop').map((p) => p.config.name), ['a', 'c', 'b']);
+  // supervisord sorts ascending and reverses, so equal priorities stop in reverse config order.
+  assert.deepEqual(sortByPriority(group.processes, 'stop').map((p) => p.config.name), ['c', 'a', 'b']);
 });
 
 test('stopAll stops running processes in descending priority and gives up BACKOFF ones', () => {
