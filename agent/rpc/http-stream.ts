@@ -1,5 +1,6 @@
 // GET of supervisord's streaming endpoints (/logtail/NAME[/stderr], /mainlogtail) on its own
 // connection, with the same URL and auth handling as the RPC client. The body has no timeout.
+// Imports node:http and the client's endpoint helpers only.
 import http from 'node:http';
 import type { Readable } from 'node:stream';
 import { baseHeaders, resolveEndpoint, timeoutError, toTransportError, USER_AGENT, type RpcClientOptions } from './client.js';
