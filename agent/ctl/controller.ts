@@ -184,7 +184,8 @@ export class Controller {
         this.exitstatus = ExitCode.NOT_RUNNING;
         return false;
       }
-      this.exitstatus = ExitCode.GENERIC;
+      // Faults and socket errors; an HTTP error (a 401 before credentials are asked for) is not.
+      if (!isProtocolError(err)) this.exitstatus = ExitCode.GENERIC;
       throw err;
     }
     return true;

@@ -68,10 +68,12 @@ export class StdTerminal implements Terminal {
   }
 
   /** getpass: no echo on a terminal; otherwise (as getpass's fallback) the prompt goes to stderr. */
-  readSecret(prompt: string): Promise<string> {
+  async readSecret(prompt: string): Promise<string> {
     if (this.isTTY) return this.readTty(prompt, true);
     this.stderr.write('Warning: Password input may be echoed.\n');
-    return this.readPipe(prompt, this.stderr, '');
+    const secret = await this.readPipe(prompt, this.stderr, '');
+    this.stderr.write('\n');
+    return secret;
   }
 
   interruptRead(): boolean {

@@ -65,8 +65,8 @@ export async function runCtl(kind: CtlKind, args: readonly string[], opts: RunOp
 }
 
 /** Replaces what legitimately differs between two runs with placeholders. */
-export function normalise(text: string, dir: string): string {
-  return text
+export function normalise(text: string, dir: string, serverurl?: string): string {
+  return (serverurl === undefined ? text : text.split(serverurl).join('<URL>'))
     .split(dir).join('<DIR>')
     .replace(/: file: .* line: \d+$/gm, ': file: <FILE> line: <N>')
     .replace(/For help, use \S+ -h/g, 'For help, use <PROG> -h')
@@ -74,11 +74,13 @@ export function normalise(text: string, dir: string): string {
     .replace(/uptime \d+:\d\d:\d\d/g, 'uptime <UP>')
     .replace(/[A-Z][a-z]{2} \d\d \d\d:\d\d [AP]M/g, '<DATE>')
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}/g, '<TS>')
-    .replace(/^[1-9]\d*$/gm, '<NUM>');
+    .replace(/^(.*> )?[1-9]\d*$/gm, '$1<NUM>')
+    // Python's warnings module, about getpass without a terminal (the text after it is compared).
+    .replace(/^\S+getpass\.py:\d+: GetPassWarning: .*\n {2}passwd = .*\n/m, '');
 }
 
-export function normalised(r: CtlRun, dir: string): CtlRun {
-  return { stdout: normalise(r.stdout, dir), stderr: normalise(r.stderr, dir), code: r.code };
+export function normalised(r: CtlRun, dir: string, serverurl?: string): CtlRun {
+  return { stdout: normalise(r.stdout, dir, serverurl), stderr: normalise(r.stderr, dir, serverurl), code: r.code };
 }
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
@@ -96,6 +98,9 @@ export interface Site {
   readonly conf: string;
   readonly daemon: RunningDaemon;
   readonly serverurl: string;
+  auth: { readonly username: string; readonly password: string } | null;
+  /** Rewrites the config with another body (same server sections), for reread/update. */
+  rewrite(body: string): void;
 }
 
 export interface SiteOptions {
@@ -107,8 +112,15 @@ export interface SiteOptions {
   readonly noRpcInterface?: boolean;
 }
 
-function unixServer(dir: string): string {
-  return `[unix_http_server]\nfile=${dir}/s.sock\n[supervisorctl]\nserverurl=unix://${dir}/s.sock\n`;
+export function unixServer(dir: string, ctlExtra = ''): string {
+  return `[unix_http_server]\nfile=${dir}/s.sock\n[supervisorctl]\nserverurl=unix://${dir}/s.sock\n${ctlExtra}`;
+}
+
+/** An inet server with basic auth on a free port; [supervisorctl] names the URL, not the credentials. */
+export async function authServer(): Promise<string> {
+  const port = await freePort();
+  return `[inet_http_server]\nport=127.0.0.1:${port}\nusername=user\npassword=pass\n`
+    + `[supervisorctl]\nserverurl=http://127.0.0.1:${port}\n`;
 }
 
 const RPC_SECTION = '[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n';
@@ -143,12 +155,14 @@ export async function settle(site: Site, username?: string, password?: string): 
 export async function startSite(t: HasAfter, kind: DaemonKind, body: string, opts: SiteOptions = {}): Promise<Site> {
   const dir = makeTmpDir(t, 'fvctl-');
   const server = await (opts.server ?? unixServer)(dir);
-  const conf = writeConf(dir, (opts.noRpcInterface === true ? '' : RPC_SECTION) + server + fillIn(body, dir));
+  const head = (opts.noRpcInterface === true ? '' : RPC_SECTION) + server;
+  const conf = writeConf(dir, head + fillIn(body, dir));
   const daemon = startDaemon(t, kind, dir, conf);
   const m = /serverurl=(\S+)/.exec(server);
   const serverurl = m?.[1] ?? `unix://${dir}/s.sock`;
-  const site: Site = { dir, conf, daemon, serverurl };
+  const site: Site = { dir, conf, daemon, serverurl, auth: null, rewrite: (b) => { writeConf(dir, head + fillIn(b, dir)); } };
   const auth = /username=(\S+)\npassword=(\S+)/.exec(server);
+  site.auth = auth === null ? null : { username: auth[1] ?? '', password: auth[2] ?? '' };
   await waitFor(async () => {
     try { await processInfos(site, auth?.[1], auth?.[2]); return true; } catch (err) { return opts.noRpcInterface === true && err instanceof RpcFault; }
   }, { timeoutMs: 20_000, what: `${kind} to answer in ${dir}` });
@@ -191,8 +205,8 @@ export async function compare(pair: Pair, args: readonly string[], opts: Compare
     runCtl('fleetvisorctl', argsFor(args, pair.ours), { cwd: pair.ours.dir, ...opts }),
   ]);
   const order = opts.unordered === true ? sortLines : (r: CtlRun): CtlRun => r;
-  const a = order(normalised(real, pair.real.dir));
-  const b = order(normalised(ours, pair.ours.dir));
+  const a = order(normalised(real, pair.real.dir, pair.real.serverurl));
+  const b = order(normalised(ours, pair.ours.dir, pair.ours.serverurl));
   assert.deepEqual(b, a, `fleetvisorctl ${args.join(' ')}`);
   return b;
 }
