@@ -127,8 +127,13 @@ export class Controller {
   /** Rejects with Interrupted on Ctrl-C unless the command took Ctrl-C for itself. */
   private interruptible<T>(p: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.abortCurrent = reject;
-      p.then(resolve, reject).finally(() => { this.abortCurrent = null; this.onInterrupt = null; });
+      const abort = (err: Error): void => { done(); reject(err); };
+      const done = (): void => {
+        // Only our own handlers: an abandoned command may settle while a later one runs.
+        if (this.abortCurrent === abort) { this.abortCurrent = null; this.onInterrupt = null; }
+      };
+      this.abortCurrent = abort;
+      p.then((v) => { done(); resolve(v); }, (err: unknown) => { done(); reject(err); });
     });
   }
 

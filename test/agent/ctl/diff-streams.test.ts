@@ -1,0 +1,102 @@
+// Differential: the streaming commands. tail -f and fg run until Ctrl-C (SIGINT) or end of input;
+// each ctl is driven the same way and stopped once its output shows what the log holds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { supervisordAvailable } from '../../helpers/daemon.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { DAEMON_KINDS, normalised, settle, skipReal, spawnCtl, startPair, startSite, type CtlKind, type CtlRun, type Pair, type Site } from './harness.js';
+
+const skip = skipReal || (supervisordAvailable ? false : 'Debian supervisord 4.2.5 is not installed');
+
+const BODY = `
+[program:spew]
+command={PROGRAMS}/spew.js 6
+startsecs=0
+autorestart=false
+[program:cat]
+command=/bin/cat
+startsecs=0
+`;
+
+interface Drive {
+  /** Text the output must contain before `then` runs. */
+  readonly waitFor: string;
+  readonly then: (child: ReturnType<typeof spawnCtl>['child']) => void;
+}
+
+/** Runs one ctl through the steps; returns its normalised result. */
+async function drive(kind: CtlKind, site: Site, args: readonly string[], steps: readonly Drive[]): Promise<CtlRun> {
+  const run = spawnCtl(kind, ['-c', site.conf, ...args], { cwd: site.dir });
+  for (const step of steps) {
+    await waitFor(() => run.output().includes(step.waitFor), { timeoutMs: 15_000, what: `${kind} ${args.join(' ')} to show ${JSON.stringify(step.waitFor)}` });
+    step.then(run.child);
+  }
+  return normalised(await run.result, site.dir, site.serverurl);
+}
+
+async function compareDriven(pair: Pair, args: readonly string[], steps: readonly Drive[]): Promise<void> {
+  const [a, b] = await Promise.all([drive('supervisorctl', pair.real, args, steps), drive('fleetvisorctl', pair.ours, args, steps)]);
+  assert.deepEqual(b, a, `fleetvisorctl ${args.join(' ')}`);
+}
+
+const interrupt: Drive['then'] = (c) => { c.kill('SIGINT'); };
+const typed = (text: string): Drive['then'] => (c) => { c.stdin.write(text); };
+
+for (const kind of DAEMON_KINDS) {
+  test(`tail -f: the log so far, then Ctrl-C ends it with an empty line (${kind})`, { skip }, async (t) => {
+    const pair = await startPair(t, kind, BODY);
+    await compareDriven(pair, ['tail', '-f', 'spew'], [{ waitFor: 'out 4\n', then: interrupt }]);
+    await compareDriven(pair, ['tail', '-f', 'spew', 'stderr'], [{ waitFor: 'err 5\n', then: interrupt }]);
+    // A log that does not exist: the stream answers 404, which ends the command by itself.
+    await compareDriven(pair, ['tail', '-f', 'nope'], []);
+    await compareDriven(pair, ['tail', '-f', 'nope:*'], []);
+    await compareDriven(pair, ['fg', 'spew'], []);
+  });
+
+  // supervisorctl's fg takes about 30 s to exit (its stream thread sleeps in asyncore.loop), so the
+  // two fg comparisons run side by side; Ctrl-C in fg is checked on fleetvisorctl alone.
+  test(`fg: lines go to the process and its output comes back; end of input or a stopped process ends it (${kind})`, { skip }, async (t) => {
+    const [pair, other] = await Promise.all([startPair(t, kind, BODY), startPair(t, kind, BODY)]);
+    const typing = async (): Promise<void> => {
+      await compareDriven(pair, ['fg', 'cat'], [
+        { waitFor: '==> Press Ctrl-C to exit <==\n', then: typed('hello\n') },
+        { waitFor: 'hello\n', then: (c) => { c.stdin.end(); } },
+      ]);
+    };
+    const stopThenType = (site: Site): Drive['then'] => (c) => {
+      void (async () => {
+        const r = spawnCtl('fleetvisorctl', ['-c', site.conf, 'stop', 'cat'], { cwd: site.dir });
+        r.child.stdin.end();
+        await r.result;
+        await settle(site);
+        c.stdin.write('late\n');
+      })();
+    };
+    const stopped = async (): Promise<void> => {
+      const [a, b] = await Promise.all([
+        drive('supervisorctl', other.real, ['fg', 'cat'], [{ waitFor: '<==\n', then: stopThenType(other.real) }]),
+        drive('fleetvisorctl', other.ours, ['fg', 'cat'], [{ waitFor: '<==\n', then: stopThenType(other.ours) }]),
+      ]);
+      assert.deepEqual(b, a);
+    };
+    await Promise.all([typing(), stopped()]);
+    const r = await drive('fleetvisorctl', pair.ours, ['fg', 'cat'], [
+      { waitFor: 'hello\n', then: typed('again\n') },
+      { waitFor: 'again\n', then: interrupt },
+    ]);
+    assert.deepEqual(r, { code: 0, stderr: '', stdout: '==> Press Ctrl-C to exit <==\nhello\nagain\nExiting foreground\n' });
+  });
+
+  test(`maintail -f streams the main log from its last 1024 bytes (${kind})`, { skip }, async (t) => {
+    const site = await startSite(t, kind, BODY);
+    const log = readFileSync(join(site.dir, 'main.log'), 'utf8');
+    const start = Buffer.from(log).subarray(-1024).toString();
+    const r = await drive('fleetvisorctl', site, ['maintail', '-f'], [{ waitFor: start.slice(-40), then: interrupt }]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '');
+    assert.ok(r.stdout.startsWith('==> Press Ctrl-C to exit <==\n'), r.stdout);
+    assert.ok(r.stdout.endsWith('\n\n'));
+  });
+}
