@@ -54,6 +54,7 @@ export class Subprocess {
   #delay = 0;
   #killing = false;
   #spawns = 0;
+  readonly #received = { stdout: 0, stderr: 0 };
   #child: SpawnedChild | null = null;
   #sinks: OutputSink[] = [];
   #holdsSocket = false;
@@ -76,6 +77,8 @@ export class Subprocess {
   get killing(): boolean { return this.#killing; }
   /** Start attempts so far (each spawn() that reached STARTING). */
   get spawns(): number { return this.#spawns; }
+  /** Bytes read from the children's stdout and stderr pipes over all spawns (redirect_stderr: all stdout). */
+  get outputBytes(): { readonly stdout: number; readonly stderr: number } { return { ...this.#received }; }
 
   /** The one funnel: checks the edge, keeps backoff bookkeeping, emits exactly one event. */
   changeState(to: ProcessStateCode, expected = true): boolean {
@@ -205,8 +208,10 @@ export class Subprocess {
   #wireOutput(child: SpawnedChild): void {
     const out = this.#stdoutSink;
     const err = this.#stderrSink;
-    child.stdout.on('data', (chunk: Buffer) => out?.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => (err ?? out)?.write(chunk));
+    const received = this.#received;
+    // Counted per pipe before any sink (NONE logs included): /metrics reports bytes received.
+    child.stdout.on('data', (chunk: Buffer) => { received.stdout += chunk.length; out?.write(chunk); });
+    child.stderr?.on('data', (chunk: Buffer) => { received.stderr += chunk.length; (err ?? out)?.write(chunk); });
   }
 
   #closeSinks(): void {

@@ -78,6 +78,10 @@ export interface ProcessStats {
   rss_bytes: number;
   /** Times the process was spawned since the daemon started it. */
   restarts: number;
+  /** Bytes the daemon read from the process's stdout pipe, over all its spawns (sent as a double). */
+  stdout_bytes: number;
+  /** The same for stderr (0 with redirect_stderr: that output arrives on stdout). */
+  stderr_bytes: number;
 }
 
 export class WireShapeError extends Error {
@@ -116,6 +120,7 @@ const STATUS_RESULT: Readonly<Record<keyof StatusResult, FieldKind>> = {
 const STATE_INFO: Readonly<Record<keyof StateInfo, FieldKind>> = { statecode: 'int', statename: 'string' };
 const PROCESS_STATS: Readonly<Record<keyof ProcessStats, FieldKind>> = {
   name: 'string', group: 'string', pid: 'int', cpu_seconds: 'number', rss_bytes: 'int', restarts: 'int',
+  stdout_bytes: 'number', stderr_bytes: 'number',
 };
 
 export function toProcessInfo(v: XmlRpcValue): ProcessInfo { return shape('ProcessInfo', PROCESS_INFO, v); }
