@@ -10,14 +10,18 @@ export const SERVER_IDENT = 'Medusa/1.12';
 export const REASONS: Readonly<Record<number, string>> = Object.freeze({
   200: 'OK',
   301: 'Moved Permanently',
+  303: 'See Other',
+  304: 'Not Modified',
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   408: 'Request Timeout',
   411: 'Length Required',
   413: 'Request Entity Too Large',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 });
 
 /** medusa's DEFAULT_ERROR_MESSAGE for one status code, CRLF line ends, trailing CRLF. */
