@@ -3,6 +3,7 @@
 import type { LoadedConfig } from '../config/types.js';
 import { openHttpServers, type HttpServers } from '../http/server.js';
 import type { HttpRoute, LogLocator, RpcHandler } from '../http/types.js';
+import { createWebRoutes } from '../http/web-routes.js';
 import type { MainLogger } from '../logging/main-log.js';
 import { createRegistry } from '../rpc/index.js';
 import { splitNamespec } from '../rpc/names.js';
@@ -40,11 +41,14 @@ export async function openApi(config: LoadedConfig, opts: ApiOptions): Promise<H
       opts.mainLog.warn(`Could not make ${r.name} rpc interface: ${r.factory} is a Python factory; fleetvisord only provides the standard supervisor interface`);
     }
   }
-  const registry = createRegistry({
-    supervisor: opts.supervisor, mainLog: opts.mainLog, pid: process.pid, readConfig: opts.readConfig,
-  }, { supervisorNamespace: known.length > 0 });
+  const ctx = { supervisor: opts.supervisor, mainLog: opts.mainLog, pid: process.pid, readConfig: opts.readConfig };
+  const registry = createRegistry(ctx, { supervisorNamespace: known.length > 0 });
   const rpc: RpcHandler = { call: (name, params) => registry.call(name, params) };
+  // supervisord's web UI builds its own supervisor interface, so it works without [rpcinterface:supervisor].
+  const uiRegistry = known.length > 0 ? registry : createRegistry(ctx, { supervisorNamespace: true });
+  const uiRpc: RpcHandler = { call: (name, params) => uiRegistry.call(name, params) };
+  const routes = opts.routes ?? createWebRoutes({ rpc: uiRpc, log: opts.mainLog });
   return openHttpServers(config.httpServers, {
-    rpc, logs: logLocator(opts.supervisor, opts.mainLog), log: opts.mainLog, ...(opts.routes ? { routes: opts.routes } : {}),
+    rpc, logs: logLocator(opts.supervisor, opts.mainLog), log: opts.mainLog, routes,
   }, { rpcInterfaces: known.map((r) => r.name) });
 }
