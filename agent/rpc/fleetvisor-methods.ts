@@ -15,7 +15,7 @@ function stats(t: Target): XmlRpcStruct {
     group: t.group.config.name,
     pid: t.proc.pid,
     cpu_seconds: new XmlRpcDouble(usage?.cpuSeconds ?? 0),
-    rss_bytes: Math.min(usage?.rssBytes ?? 0, 2 ** 31 - 1),
+    rss_bytes: new XmlRpcDouble(usage?.rssBytes ?? 0),
     restarts: Math.max(0, t.proc.spawns - 1),
     // Doubles: a byte count passes 2**31 long before a double loses integer precision (2**53).
     stdout_bytes: new XmlRpcDouble(t.proc.outputBytes.stdout),
@@ -32,7 +32,7 @@ export function fleetvisorMethods(ctx: RpcContext): RpcMethod[] {
     { name: 'fleetvisor.getProcessStats', doc: `CPU seconds, resident memory and restarts of one process.
 
         @param string name     process name or group:name
-        @return struct stats   {name, group, pid, cpu_seconds (double), rss_bytes, restarts, stdout_bytes (double), stderr_bytes (double)}`, handler: ([n]) => {
+        @return struct stats   {name, group, pid, cpu_seconds (double), rss_bytes (double), restarts, stdout_bytes (double), stderr_bytes (double)}`, handler: ([n]) => {
       assertRunning(ctx);
       return stats(resolveProcess(ctx.supervisor, strArg(n)));
     } },

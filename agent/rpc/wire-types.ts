@@ -74,9 +74,9 @@ export interface ProcessStats {
   pid: number;
   /** User + system CPU seconds of the process (0 when not running). */
   cpu_seconds: number;
-  /** Resident set size in bytes (0 when not running). */
+  /** Resident set size in bytes (0 when not running; sent as a double, so above 2 GiB too). */
   rss_bytes: number;
-  /** Times the process was spawned since the daemon started it. */
+  /** Spawns after the first one, since the group was created. */
   restarts: number;
   /** Bytes the daemon read from the process's stdout pipe, over all its spawns (sent as a double). */
   stdout_bytes: number;
@@ -119,7 +119,7 @@ const STATUS_RESULT: Readonly<Record<keyof StatusResult, FieldKind>> = {
 };
 const STATE_INFO: Readonly<Record<keyof StateInfo, FieldKind>> = { statecode: 'int', statename: 'string' };
 const PROCESS_STATS: Readonly<Record<keyof ProcessStats, FieldKind>> = {
-  name: 'string', group: 'string', pid: 'int', cpu_seconds: 'number', rss_bytes: 'int', restarts: 'int',
+  name: 'string', group: 'string', pid: 'int', cpu_seconds: 'number', rss_bytes: 'number', restarts: 'int',
   stdout_bytes: 'number', stderr_bytes: 'number',
 };
 
