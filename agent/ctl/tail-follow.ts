@@ -9,8 +9,8 @@ import { describeError } from './unexpected.js';
 import { endpointOf } from './url.js';
 
 export interface Follower {
-  /** Resolves when the server ends the stream, or it could not be opened (message on stderr). */
-  readonly done: Promise<void>;
+  /** Resolves when the server ends the stream (null), or with why it could not be opened. */
+  readonly done: Promise<string | null>;
   close(): void;
 }
 
@@ -19,22 +19,20 @@ export function openFollow(ctl: Controller, path: string, onText: (text: string)
   const url = `${ctl.opts.serverurl}${path}`;
   let stream: HttpStream | null = null;
   let closed = false;
-  const done = (async (): Promise<void> => {
+  const done = (async (): Promise<string | null> => {
     try {
       const ep = endpointOf(ctl.opts.serverurl);
       stream = await openStream({ url: ep.url, username: ctl.opts.username, password: ctl.opts.password,
         timeoutMs: CALL_TIMEOUT_MS }, path);
     } catch (err) {
-      if (closed) return;
+      if (closed) return null;
       const e = describeError(err);
-      ctl.term.stderr.write(`${url} Cannot connect, error: <class '${e.pyClass}'> (${e.message})\n`);
-      return;
+      return `${url} Cannot connect, error: <class '${e.pyClass}'> (${e.message})`;
     }
-    if (closed) { stream.close(); return; }
+    if (closed) { stream.close(); return null; }
     if (stream.status !== 200) {
-      ctl.term.stderr.write(`${url} Cannot read, status code ${stream.status}\n`);
       stream.close();
-      return;
+      return `${url} Cannot read, status code ${stream.status}`;
     }
     const decoder = new StringDecoder('utf8');
     const body = stream.body;
@@ -46,6 +44,7 @@ export function openFollow(ctl: Controller, path: string, onText: (text: string)
     });
     const rest = decoder.end();
     if (rest !== '') onText(rest);
+    return null;
   })();
   return {
     done,
@@ -56,7 +55,11 @@ export function openFollow(ctl: Controller, path: string, onText: (text: string)
   };
 }
 
-/** tail -f / maintail -f: the banner, then the stream until Ctrl-C (a blank line) or its end. */
+/**
+ * tail -f / maintail -f: the banner, then the stream until Ctrl-C (a blank line) or its end.
+ * With --json each piece is a JSON line `{...label, text}`; a stream that cannot be opened is the
+ * command's error document.
+ */
 export async function follow(ctl: Controller, path: string, label: Readonly<Record<string, string>>): Promise<void> {
   ctl.out.line(PRESS_CTRL_C);
   const f = openFollow(ctl, path, (text) => {
@@ -67,8 +70,20 @@ export async function follow(ctl: Controller, path: string, label: Readonly<Reco
   const stop = new Promise<void>((resolve) => {
     ctl.handleInterrupt(() => { interrupted = true; resolve(); });
   });
-  await Promise.race([f.done, stop]);
+  const problem = await Promise.race([f.done, stop.then(() => null)]);
   ctl.handleInterrupt(null);
   f.close();
   if (interrupted) ctl.out.line('');
+  // supervisorctl's stream client reports on stderr and the command still succeeds.
+  if (problem !== null) {
+    if (ctl.out.json) ctl.out.fail(problem);
+    else ctl.term.stderr.write(problem + '\n');
+  }
+}
+
+/** fg's streams: their problems go to stderr as they happen. */
+export function openFollowToStderr(ctl: Controller, path: string, onText: (text: string) => void): Follower {
+  const f = openFollow(ctl, path, onText);
+  void f.done.then((problem) => { if (problem !== null) ctl.term.stderr.write(problem + '\n'); });
+  return f;
 }

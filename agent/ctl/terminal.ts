@@ -64,7 +64,8 @@ export class StdTerminal implements Terminal {
   get isTTY(): boolean { return this.streams.stdin.isTTY === true; }
 
   readLine(prompt: string): Promise<string> {
-    return this.isTTY ? this.readTty(prompt, false) : this.readPipe(prompt, this.stdout, INPUT_EOF);
+    // With --json, stdout carries only the documents: prompts for a piped stdin go to stderr.
+    return this.isTTY ? this.readTty(prompt, false) : this.readPipe(prompt, this.out.json ? this.stderr : this.stdout, INPUT_EOF);
   }
 
   /** getpass: no echo on a terminal; otherwise (as getpass's fallback) the prompt goes to stderr. */

@@ -8,7 +8,7 @@ import { EndOfInput, Interrupted } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { PRESS_CTRL_C } from '../format.js';
 import { pySplit } from '../line.js';
-import { openFollow, type Follower } from '../tail-follow.js';
+import { openFollowToStderr, type Follower } from '../tail-follow.js';
 import { usage } from './common.js';
 
 /** Python's str() of an xmlrpc Fault. */
@@ -57,7 +57,8 @@ async function runFg(ctl: Controller, arg: string): Promise<void> {
   if (state !== ProcessState.RUNNING) { usage(ctl, 'ERROR: process not running', null, ExitCode.GENERIC); return; }
   ctl.out.line(PRESS_CTRL_C);
   const write = (text: string): void => ctl.term.stdout.write(text);
-  const streams: Follower[] = [openFollow(ctl, `/logtail/${name}/stdout`, write), openFollow(ctl, `/logtail/${name}/stderr`, write)];
+  const streams: Follower[] = [openFollowToStderr(ctl, `/logtail/${name}/stdout`, write),
+    openFollowToStderr(ctl, `/logtail/${name}/stderr`, write)];
   try {
     for (const l of await forwardInput(ctl, name)) ctl.out.line(l);
   } finally {

@@ -21,8 +21,8 @@ startsecs=0
 `;
 
 interface Drive {
-  /** Text the output must contain before `then` runs. */
-  readonly waitFor: string;
+  /** Text the output must contain before `then` runs (a RegExp: must match). */
+  readonly waitFor: string | RegExp;
   readonly then: (child: ReturnType<typeof spawnCtl>['child']) => void;
 }
 
@@ -30,15 +30,30 @@ interface Drive {
 async function drive(kind: CtlKind, site: Site, args: readonly string[], steps: readonly Drive[]): Promise<CtlRun> {
   const run = spawnCtl(kind, ['-c', site.conf, ...args], { cwd: site.dir });
   for (const step of steps) {
-    await waitFor(() => run.output().includes(step.waitFor), { timeoutMs: 15_000, what: `${kind} ${args.join(' ')} to show ${JSON.stringify(step.waitFor)}` });
+    const seen = (): boolean => (typeof step.waitFor === 'string' ? run.output().includes(step.waitFor) : step.waitFor.test(run.output()));
+    await waitFor(seen, { timeoutMs: 15_000, what: `${kind} ${args.join(' ')} to show ${String(step.waitFor)}` });
     step.then(run.child);
   }
   return normalised(await run.result, site.dir, site.serverurl);
 }
 
+/**
+ * supervisorctl race: a SIGINT that lands inside asyncore's read handler is caught there and
+ * reported as a connection error on stderr instead of ending the tail with its empty line.
+ * Both are supervisorctl's answer to Ctrl-C; the empty line is the usual one, so compare to that.
+ */
+function withoutInterruptRace(r: CtlRun): CtlRun {
+  const re = /^\S+ Cannot connect, error: <class 'KeyboardInterrupt'> \(\)\n/m;
+  if (!re.test(r.stderr)) return r;
+  // In the shell the empty line would stand before the prompt that follows the tail.
+  const i = r.stdout.indexOf('supervisor> ', r.stdout.indexOf('<==\n'));
+  const stdout = i > 0 ? `${r.stdout.slice(0, i)}\n${r.stdout.slice(i)}` : `${r.stdout}\n`;
+  return { ...r, stderr: r.stderr.replace(re, ''), stdout };
+}
+
 async function compareDriven(pair: Pair, args: readonly string[], steps: readonly Drive[]): Promise<void> {
   const [a, b] = await Promise.all([drive('supervisorctl', pair.real, args, steps), drive('fleetvisorctl', pair.ours, args, steps)]);
-  assert.deepEqual(b, a, `fleetvisorctl ${args.join(' ')}`);
+  assert.deepEqual(b, withoutInterruptRace(a), `fleetvisorctl ${args.join(' ')}`);
 }
 
 const interrupt: Drive['then'] = (c) => { c.kill('SIGINT'); };
@@ -53,6 +68,11 @@ for (const kind of DAEMON_KINDS) {
     await compareDriven(pair, ['tail', '-f', 'nope'], []);
     await compareDriven(pair, ['tail', '-f', 'nope:*'], []);
     await compareDriven(pair, ['fg', 'spew'], []);
+    // The shell: Ctrl-C at the prompt prints an empty line and leaves with status 0.
+    await compareDriven(pair, [], [{ waitFor: 'supervisor> ', then: interrupt }]);
+    await compareDriven(pair, [], [{ waitFor: 'supervisor> ', then: typed('tail -f spew\n') },
+      { waitFor: 'out 4\n', then: interrupt }, { waitFor: /out 4\n\n?supervisor> /, then: typed('version\n') },
+      { waitFor: '4.2.5\n', then: (c) => { c.stdin.end(); } }]);
   });
 
   // supervisorctl's fg takes about 30 s to exit (its stream thread sleeps in asyncore.loop), so the

@@ -165,7 +165,9 @@ export async function startSite(t: HasAfter, kind: DaemonKind, body: string, opt
   site.auth = auth === null ? null : { username: auth[1] ?? '', password: auth[2] ?? '' };
   await waitFor(async () => {
     try { await processInfos(site, auth?.[1], auth?.[2]); return true; } catch (err) { return opts.noRpcInterface === true && err instanceof RpcFault; }
-  }, { timeoutMs: 20_000, what: `${kind} to answer in ${dir}` });
+  }, { timeoutMs: 20_000, what: `${kind} to answer in ${dir}` }).catch((err: unknown) => {
+    throw new Error(`${String(err)}; its stderr: ${daemon.stderr() || '(empty)'}`, { cause: err });
+  });
   if (opts.settle !== false && opts.noRpcInterface !== true) await settle(site, auth?.[1], auth?.[2]);
   return site;
 }

@@ -97,6 +97,19 @@ test('failures are {"error": text} with the text-mode exit status; partial resul
   assert.deepEqual(await refused.run('version'), { stdout: '{"error":"unix:///fake.sock refused connection"}\n', stderr: '', code: 4 });
 });
 
+test('server check: another API version is exit 5; without the namespace exit 3; status says 4', async () => {
+  const v2 = new FakeServer({ getVersion: () => '2.0' });
+  const msg = 'Sorry, this version of supervisorctl expects to talk to a server with API version 3.0, but the remote version is 2.0.\n';
+  assert.deepEqual(await controller(v2).run('version'), { stdout: msg, stderr: '', code: 5 });
+  assert.deepEqual(await controller(v2).run('status'), { stdout: msg, stderr: '', code: 4 });
+  const none = new FakeServer({ getVersion: () => { throw new RpcFault(Faults.UNKNOWN_METHOD); } });
+  const r = await controller(none).run('tail x');
+  assert.equal(r.code, 3);
+  assert.match(r.stdout, /^Sorry, supervisord responded but did not recognize the supervisor namespace commands/);
+  const shutting = new FakeServer({ getVersion: () => { throw new RpcFault(Faults.SHUTDOWN_STATE); } });
+  assert.match((await controller(shutting).run('pid')).stdout, /^error: <class 'xmlrpc.client.Fault'>, <Fault 6: 'SHUTDOWN_STATE'>: file: /);
+});
+
 test('a malformed answer is a clear error line, not a crash', async () => {
   const bad = (v: XmlRpcValue): FakeServer => server({ getAllProcessInfo: () => v, getPID: () => 'x', reloadConfig: () => [[1]] });
   for (const [line, v] of [['status', [{ name: 'web' }]], ['status', 'nope'], ['pid', null], ['reread', null]] as const) {
