@@ -5,7 +5,7 @@ import { Faults, RpcFault } from '../rpc/faults.js';
 import { connect, SupervisorProxy, type Caller, type Credentials } from './connection.js';
 import { Interrupted } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { unexpectedLine, unknownSyntax } from './format.js';
+import { MSG, unexpectedLine, unknownSyntax } from './format.js';
 import { parseLine } from './line.js';
 import type { CtlOptions } from './options.js';
 import type { Output, Writer } from './output.js';
@@ -91,7 +91,7 @@ export class Controller {
           if (isProtocolError(err)) this.exitstatus = ExitCode.GENERIC;
           throw err;
         }
-        this.out.fail('Server requires authentication');
+        this.out.fail(MSG.authRequired);
         if (this.opts.interactive) return await this.retryWithCredentials(line);
         this.exitstatus = ExitCode.GENERIC;
         if (this.out.json) return false;
@@ -108,8 +108,8 @@ export class Controller {
   }
 
   private async retryWithCredentials(line: string): Promise<boolean> {
-    const username = await this.term.readLine('Username:');
-    const password = await this.term.readSecret('Password:');
+    const username = await this.term.readLine(MSG.username);
+    const password = await this.term.readSecret(MSG.password);
     this.out.line('');
     this.opts.username = username;
     this.opts.password = password;
@@ -166,26 +166,23 @@ export class Controller {
     try {
       const api = await this.supervisor().getVersion();
       if (api !== API_VERSION) {
-        this.out.fail(`Sorry, this version of supervisorctl expects to talk to a server with API version ${API_VERSION}, `
-          + `but the remote version is ${api}.`);
+        this.out.fail(MSG.apiVersion(API_VERSION, api));
         this.exitstatus = ExitCode.NOT_INSTALLED;
         return false;
       }
     } catch (err) {
       if (err instanceof RpcFault && err.code === Faults.UNKNOWN_METHOD) {
-        this.out.fail('Sorry, supervisord responded but did not recognize the supervisor namespace commands that '
-          + 'supervisorctl uses to control it.  Please check that the [rpcinterface:supervisor] section is enabled '
-          + 'in the configuration file (see sample.conf).');
+        this.out.fail(MSG.noNamespace);
         this.exitstatus = ExitCode.UNIMPLEMENTED_FEATURE;
         return false;
       }
       if (isRefused(err)) {
-        this.out.fail(`${this.opts.serverurl} refused connection`);
+        this.out.fail(MSG.refused(this.opts.serverurl));
         this.exitstatus = ExitCode.INSUFFICIENT_PRIVILEGES;
         return false;
       }
       if (isNoFile(err)) {
-        this.out.fail(`${this.opts.serverurl} no such file`);
+        this.out.fail(MSG.noSuchFile(this.opts.serverurl));
         this.exitstatus = ExitCode.NOT_RUNNING;
         return false;
       }

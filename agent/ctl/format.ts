@@ -1,5 +1,6 @@
 // Every text fleetvisorctl shows, byte-compatible with supervisorctl 4.2.5, and the JSON shapes
 // of --json. Pure: no I/O, no RPC.
+import { pyRepr } from '../config/python.js';
 import { Faults } from '../rpc/faults.js';
 import type { Json } from './output.js';
 import type { ProcessInfo } from '../rpc/wire-types.js';
@@ -185,3 +186,67 @@ export function unknownSyntax(line: string): string {
 }
 
 export const PRESS_CTRL_C = '==> Press Ctrl-C to exit <==';
+
+/** Python's str() of an xmlrpc Fault. */
+export function pyFault(code: number, faultString: string): string {
+  return `<Fault ${code}: ${pyRepr(faultString)}>`;
+}
+
+/** The fixed messages, worded as supervisorctl's (in the order a session meets them). */
+export const MSG = Object.freeze({
+  usage: (message: string, progname: string) => `Error: ${message}\nFor help, use ${progname} -h\n`,
+  authRequired: 'Server requires authentication',
+  username: 'Username:',
+  password: 'Password:',
+  passwordEchoed: 'Warning: Password input may be echoed.',
+  apiVersion: (wanted: string, got: string) => 'Sorry, this version of supervisorctl expects to talk to a server '
+    + `with API version ${wanted}, but the remote version is ${got}.`,
+  noNamespace: 'Sorry, supervisord responded but did not recognize the supervisor namespace commands that '
+    + 'supervisorctl uses to control it.  Please check that the [rpcinterface:supervisor] section is enabled '
+    + 'in the configuration file (see sample.conf).',
+  refused: (url: string) => `${url} refused connection`,
+  noSuchFile: (url: string) => `${url} no such file`,
+  requiresName: (command: string) => `Error: ${command} requires a process name`,
+  signalRequires: 'Error: signal requires a signal name and a process name',
+  acceptsNoArguments: (command: string) => `Error: ${command} accepts no arguments`,
+  tooFewArguments: 'Error: too few arguments',
+  tooManyArguments: 'Error: too many arguments',
+  badChannel: (channel: string) => `Error: bad channel ${pyRepr(channel)}`,
+  tailRequiresName: 'Error: tail requires process name',
+  badArgument: (arg: string) => `Error: bad argument ${arg}`,
+  noSuchProcessPid: (name: string) => `No such process ${name}`,
+  supervisorShuttingDown: 'ERROR: supervisor shutting down',
+  alreadyShuttingDown: 'ERROR: already shutting down',
+  shuttingDown: 'ERROR: shutting down',
+  error: (text: string) => `ERROR: ${text}`,
+  groupDone: (group: string, what: string) => `${group}: ${what}`,
+  noSuchGroup: (group: string) => `ERROR: no such group: ${group}`,
+  groupAlreadyActive: 'ERROR: process group already active',
+  noSuchProcessOrGroup: (name: string) => `ERROR: no such process/group: ${name}`,
+  stillRunning: (name: string) => `ERROR: process/group still running: ${name}`,
+  confirmShutdown: 'Really shut the remote supervisord process down y/N? ',
+  confirmReload: 'Really restart the remote supervisord process y/N? ',
+  shutDown: 'Shut down',
+  restarted: 'Restarted supervisord',
+  shutdownRefused: (url: string) => `ERROR: ${url} refused connection (already shut down?)`,
+  shutdownNoFile: (url: string) => `ERROR: ${url} no such file (already shut down?)`,
+  badOpenUrl: 'ERROR: url must be http:// or unix://',
+  noProcessName: 'ERROR: no process name supplied',
+  tooManyProcessNames: 'ERROR: too many process names supplied',
+  badProcessName: 'ERROR: bad process name supplied',
+  processNotRunning: 'ERROR: process not running',
+  fgNoJson: 'ERROR: fg is interactive and has no --json form',
+  processGotKilled: 'Process got killed',
+  exitingForeground: 'Exiting foreground',
+  cannotConnect: (url: string, pyClass: string, message: string) => `${url} Cannot connect, error: <class '${pyClass}'> (${message})`,
+  cannotRead: (url: string, status: number) => `${url} Cannot read, status code ${status}`,
+});
+
+/** What update says it did with a group (text `g: <word>`, JSON `result`). */
+export const UPDATE = Object.freeze({
+  stopped: 'stopped',
+  removed: 'removed process group',
+  updated: 'updated process group',
+  added: 'added process group',
+  hasProblems: 'has problems; not removing',
+});

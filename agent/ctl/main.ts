@@ -6,6 +6,7 @@ import { COMMANDS } from './commands/table.js';
 import { Controller } from './controller.js';
 import { Interrupted, UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
+import { MSG } from './format.js';
 import { parseCommandLine, resolveOptions, usageText, type CtlOptions } from './options.js';
 import { runShell } from './shell.js';
 import { StdTerminal } from './terminal.js';
@@ -18,7 +19,7 @@ function progname(): string {
 }
 
 function usageExit(message: string): number {
-  process.stderr.write(`Error: ${message}\nFor help, use ${progname()} -h\n`);
+  process.stderr.write(MSG.usage(message, progname()));
   return ExitCode.INVALID_ARGS;
 }
 

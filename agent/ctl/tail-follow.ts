@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { openStream, type HttpStream } from '../rpc/http-stream.js';
 import { CALL_TIMEOUT_MS } from './connection.js';
 import type { Controller } from './controller.js';
-import { PRESS_CTRL_C } from './format.js';
+import { MSG, PRESS_CTRL_C } from './format.js';
 import { describeError } from './unexpected.js';
 import { endpointOf } from './url.js';
 
@@ -27,12 +27,12 @@ export function openFollow(ctl: Controller, path: string, onText: (text: string)
     } catch (err) {
       if (closed) return null;
       const e = describeError(err);
-      return `${url} Cannot connect, error: <class '${e.pyClass}'> (${e.message})`;
+      return MSG.cannotConnect(url, e.pyClass, e.message);
     }
     if (closed) { stream.close(); return null; }
     if (stream.status !== 200) {
       stream.close();
-      return `${url} Cannot read, status code ${stream.status}`;
+      return MSG.cannotRead(url, stream.status);
     }
     const decoder = new StringDecoder('utf8');
     const body = stream.body;

@@ -5,6 +5,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Terminal } from './controller.js';
 import { EndOfInput, Interrupted } from './errors.js';
+import { MSG } from './format.js';
 import { Output, type Writer } from './output.js';
 
 export type Completer = (line: string) => Promise<[string[], string]>;
@@ -71,7 +72,7 @@ export class StdTerminal implements Terminal {
   /** getpass: no echo on a terminal; otherwise (as getpass's fallback) the prompt goes to stderr. */
   async readSecret(prompt: string): Promise<string> {
     if (this.isTTY) return this.readTty(prompt, true);
-    this.stderr.write('Warning: Password input may be echoed.\n');
+    this.stderr.write(MSG.passwordEchoed + '\n');
     const secret = await this.readPipe(prompt, this.stderr, '');
     this.stderr.write('\n');
     return secret;

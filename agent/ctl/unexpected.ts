@@ -1,11 +1,11 @@
 // Names an error the way supervisorctl's catch-all line would: the Python exception class it would
 // have seen and that exception's text, plus the innermost source location we have for it.
 import { STATUS_CODES } from 'node:http';
-import { pyRepr } from '../config/python.js';
 import { RpcTransportError } from '../rpc/client.js';
 import { RpcFault } from '../rpc/faults.js';
 import { WireShapeError } from '../rpc/wire-types.js';
 import { CtlUnexpected, EndOfInput } from './errors.js';
+import { pyFault } from './format.js';
 
 export interface PyError {
   readonly pyClass: string;
@@ -72,7 +72,7 @@ function transportClass(err: RpcTransportError): { pyClass: string; message: str
 export function describeError(err: unknown): PyError {
   const where = location(err);
   if (err instanceof RpcFault) {
-    return { pyClass: 'xmlrpc.client.Fault', message: `<Fault ${err.code}: ${pyRepr(err.faultString)}>`, ...where };
+    return { pyClass: 'xmlrpc.client.Fault', message: pyFault(err.code, err.faultString), ...where };
   }
   if (err instanceof RpcTransportError) return { ...transportClass(err), ...where };
   if (err instanceof CtlUnexpected) return { pyClass: err.pyClass, message: err.message, ...where };

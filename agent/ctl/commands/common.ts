@@ -1,5 +1,6 @@
 // Pieces several commands share: the usage-error pattern (message, exit status, help text), and
 // reporting one result of start/stop/signal/clear in text or JSON.
+import { Faults } from '../../rpc/faults.js';
 import type { Controller } from '../controller.js';
 import { CtlUnexpected } from '../errors.js';
 import { namespec, resultJson, resultLine, unknownResultCode, type Outcome } from '../format.js';
@@ -36,7 +37,8 @@ export function report(ctl: Controller, r: Reported, outcomeOf: (code: number) =
 /** The JSON entry of a success on a single-process call (supervisorctl prints `name: word`). */
 export function reportSuccess(ctl: Controller, group: string, name: string, word: string): void {
   const spec = namespec(group, name);
-  ctl.out.item(`${spec}: ${word}`, { name: spec, status: 80, result: word, description: 'OK' });
+  const outcome: Outcome = { kind: 'ok', word };
+  ctl.out.item(resultLine(spec, outcome, 'OK'), resultJson(spec, Faults.SUCCESS, outcome, 'OK'));
 }
 
 /** A per-name failure that is not a result code: `text` in text mode, `{name, error}` in JSON. */

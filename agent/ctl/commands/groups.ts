@@ -3,7 +3,7 @@ import { Faults, RpcFault } from '../../rpc/faults.js';
 import type { SupervisorProxy } from '../connection.js';
 import type { Command, Controller } from '../controller.js';
 import { ExitCode } from '../exit-codes.js';
-import { changeLines, changesJson, configInfoJson, configInfoLine } from '../format.js';
+import { changeLines, changesJson, configInfoJson, configInfoLine, MSG, UPDATE } from '../format.js';
 import { pySplit } from '../line.js';
 import { reportNameError, usage } from './common.js';
 
@@ -12,32 +12,32 @@ function faultCode(err: unknown): number | null {
 }
 
 async function runAvail(ctl: Controller, arg: string): Promise<void> {
-  if (arg !== '') { usage(ctl, 'Error: avail accepts no arguments', 'avail', ExitCode.GENERIC); return; }
+  if (arg !== '') { usage(ctl, MSG.acceptsNoArguments('avail'), 'avail', ExitCode.GENERIC); return; }
   try {
     for (const ci of await ctl.supervisor().getAllConfigInfo()) ctl.out.item(configInfoLine(ci), configInfoJson(ci));
   } catch (err) {
     ctl.exitstatus = ExitCode.GENERIC;
     if (faultCode(err) !== Faults.SHUTDOWN_STATE) throw err;
-    ctl.out.fail('ERROR: supervisor shutting down');
+    ctl.out.fail(MSG.supervisorShuttingDown);
   }
 }
 
 async function runReread(ctl: Controller, arg: string): Promise<void> {
-  if (arg !== '') { usage(ctl, 'Error: reread accepts no arguments', 'reread', ExitCode.GENERIC); return; }
+  if (arg !== '') { usage(ctl, MSG.acceptsNoArguments('reread'), 'reread', ExitCode.GENERIC); return; }
   try {
     const changes = await ctl.supervisor().reloadConfig();
     ctl.out.doc(changeLines(changes), changesJson(changes));
   } catch (err) {
     ctl.exitstatus = ExitCode.GENERIC;
     const code = faultCode(err);
-    if (code === Faults.SHUTDOWN_STATE) ctl.out.fail('ERROR: supervisor shutting down');
-    else if (code === Faults.CANT_REREAD && err instanceof RpcFault) ctl.out.fail(`ERROR: ${err.faultString}`);
+    if (code === Faults.SHUTDOWN_STATE) ctl.out.fail(MSG.supervisorShuttingDown);
+    else if (code === Faults.CANT_REREAD && err instanceof RpcFault) ctl.out.fail(MSG.error(err.faultString));
     else throw err;
   }
 }
 
 function logged(ctl: Controller, group: string, message: string): void {
-  ctl.out.item(`${group}: ${message}`, { name: group, result: message });
+  ctl.out.item(MSG.groupDone(group, message), { name: group, result: message });
 }
 
 /** The group names update may touch: all (empty set) or those given, each checked to exist. */
@@ -49,7 +49,7 @@ async function restrictTo(ctl: Controller, s: SupervisorProxy, arg: string, adde
   for (const g of added) known.add(g);
   for (const g of wanted) {
     if (known.has(g)) continue;
-    reportNameError(ctl, `ERROR: no such group: ${g}`, g, 'no such group');
+    reportNameError(ctl, MSG.noSuchGroup(g), g, 'no such group');
     ctl.exitstatus = ExitCode.GENERIC;
   }
   return wanted;
@@ -63,32 +63,32 @@ async function runUpdate(ctl: Controller, arg: string): Promise<void> {
   } catch (err) {
     ctl.exitstatus = ExitCode.GENERIC;
     if (faultCode(err) !== Faults.SHUTDOWN_STATE) throw err;
-    ctl.out.fail('ERROR: already shutting down');
+    ctl.out.fail(MSG.alreadyShuttingDown);
     return;
   }
   const only = await restrictTo(ctl, s, arg, changes.added);
   const touched = (g: string): boolean => only.size === 0 || only.has(g);
   for (const g of changes.removed.filter(touched)) {
     const results = await s.stopProcessGroup(g);
-    logged(ctl, g, 'stopped');
+    logged(ctl, g, UPDATE.stopped);
     if (results.some((r) => r.status === Faults.FAILED)) {
-      reportNameError(ctl, `${g}: has problems; not removing`, g, 'has problems; not removing');
+      reportNameError(ctl, MSG.groupDone(g, UPDATE.hasProblems), g, UPDATE.hasProblems);
       ctl.exitstatus = ExitCode.GENERIC;
       continue;
     }
     await s.removeProcessGroup(g);
-    logged(ctl, g, 'removed process group');
+    logged(ctl, g, UPDATE.removed);
   }
   for (const g of changes.changed.filter(touched)) {
     await s.stopProcessGroup(g);
-    logged(ctl, g, 'stopped');
+    logged(ctl, g, UPDATE.stopped);
     await s.removeProcessGroup(g);
     await s.addProcessGroup(g);
-    logged(ctl, g, 'updated process group');
+    logged(ctl, g, UPDATE.updated);
   }
   for (const g of changes.added.filter(touched)) {
     await s.addProcessGroup(g);
-    logged(ctl, g, 'added process group');
+    logged(ctl, g, UPDATE.added);
   }
 }
 
@@ -100,12 +100,12 @@ async function runAdd(ctl: Controller, arg: string): Promise<void> {
     } catch (err) {
       const code = faultCode(err);
       if (code === Faults.SHUTDOWN_STATE) {
-        reportNameError(ctl, 'ERROR: shutting down', name, 'shutting down');
+        reportNameError(ctl, MSG.shuttingDown, name, 'shutting down');
         ctl.exitstatus = ExitCode.GENERIC;
       } else if (code === Faults.ALREADY_ADDED) {
-        reportNameError(ctl, 'ERROR: process group already active', name, 'process group already active');
+        reportNameError(ctl, MSG.groupAlreadyActive, name, 'process group already active');
       } else if (code === Faults.BAD_NAME) {
-        reportNameError(ctl, `ERROR: no such process/group: ${name}`, name, 'no such process/group');
+        reportNameError(ctl, MSG.noSuchProcessOrGroup(name), name, 'no such process/group');
         ctl.exitstatus = ExitCode.GENERIC;
       } else {
         ctl.exitstatus = ExitCode.GENERIC;
@@ -113,7 +113,7 @@ async function runAdd(ctl: Controller, arg: string): Promise<void> {
       }
       continue;
     }
-    logged(ctl, name, 'added process group');
+    logged(ctl, name, UPDATE.added);
   }
 }
 
@@ -125,12 +125,12 @@ async function runRemove(ctl: Controller, arg: string): Promise<void> {
     } catch (err) {
       ctl.exitstatus = ExitCode.GENERIC;
       const code = faultCode(err);
-      if (code === Faults.STILL_RUNNING) reportNameError(ctl, `ERROR: process/group still running: ${name}`, name, 'still running');
-      else if (code === Faults.BAD_NAME) reportNameError(ctl, `ERROR: no such process/group: ${name}`, name, 'no such process/group');
+      if (code === Faults.STILL_RUNNING) reportNameError(ctl, MSG.stillRunning(name), name, 'still running');
+      else if (code === Faults.BAD_NAME) reportNameError(ctl, MSG.noSuchProcessOrGroup(name), name, 'no such process/group');
       else throw err;
       continue;
     }
-    logged(ctl, name, 'removed process group');
+    logged(ctl, name, UPDATE.removed);
   }
 }
 

@@ -1,9 +1,9 @@
 // tail and maintail: the last N bytes of a process log or the main log, or (-f) a live stream.
-import { parsePyInt, pyRepr } from '../../config/python.js';
+import { parsePyInt } from '../../config/python.js';
 import { Faults, RpcFault } from '../../rpc/faults.js';
 import type { Command, Controller } from '../controller.js';
 import { ExitCode } from '../exit-codes.js';
-import { errorFor } from '../format.js';
+import { errorFor, MSG } from '../format.js';
 import { pySplit } from '../line.js';
 import { follow } from '../tail-follow.js';
 import { usage } from './common.js';
@@ -30,8 +30,8 @@ function logFault(ctl: Controller, err: unknown, who: string, badName: boolean):
 async function runTail(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
   const args = pySplit(arg);
-  if (args.length < 1) { usage(ctl, 'Error: too few arguments', 'tail', ExitCode.GENERIC); return; }
-  if (args.length > 3) { usage(ctl, 'Error: too many arguments', 'tail', ExitCode.GENERIC); return; }
+  if (args.length < 1) { usage(ctl, MSG.tooFewArguments, 'tail', ExitCode.GENERIC); return; }
+  if (args.length > 3) { usage(ctl, MSG.tooManyArguments, 'tail', ExitCode.GENERIC); return; }
   const mod = (args[0] ?? '').startsWith('-') ? args.shift() ?? null : null;
   let name: string;
   let channel = 'stdout';
@@ -41,15 +41,15 @@ async function runTail(ctl: Controller, arg: string): Promise<void> {
     name = args[0] ?? '';
     channel = (args[args.length - 1] ?? '').toLowerCase();
     if (channel !== 'stdout' && channel !== 'stderr') {
-      usage(ctl, `Error: bad channel ${pyRepr(channel)}`, null, ExitCode.GENERIC);
+      usage(ctl, MSG.badChannel(channel), null, ExitCode.GENERIC);
       return;
     }
   } else {
-    usage(ctl, 'Error: tail requires process name', null, ExitCode.GENERIC);
+    usage(ctl, MSG.tailRequiresName, null, ExitCode.GENERIC);
     return;
   }
   const how = mod === null ? DEFAULT_BYTES : modifier(mod);
-  if (how === null) { usage(ctl, `Error: bad argument ${mod ?? ''}`, null, ExitCode.GENERIC); return; }
+  if (how === null) { usage(ctl, MSG.badArgument(mod ?? ''), null, ExitCode.GENERIC); return; }
   if (how === 'follow') { await follow(ctl, `/logtail/${name}/${channel}`, { name, channel }); return; }
   try {
     const text = await ctl.supervisor().readProcessLog(name, channel === 'stdout' ? 'stdout' : 'stderr', -how, 0);
@@ -63,13 +63,13 @@ async function runTail(ctl: Controller, arg: string): Promise<void> {
 async function runMaintail(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
   const args = pySplit(arg);
-  if (args.length > 1) { usage(ctl, 'Error: too many arguments', 'maintail', ExitCode.GENERIC); return; }
+  if (args.length > 1) { usage(ctl, MSG.tooManyArguments, 'maintail', ExitCode.GENERIC); return; }
   let bytes = DEFAULT_BYTES;
   if (args.length === 1) {
     const word = args[0] ?? '';
     const how = word.startsWith('-') ? modifier(word) : null;
     if (how === 'follow') { await follow(ctl, '/mainlogtail', {}); return; }
-    if (how === null) { usage(ctl, `Error: bad argument ${word}`, null, ExitCode.GENERIC); return; }
+    if (how === null) { usage(ctl, MSG.badArgument(word), null, ExitCode.GENERIC); return; }
     bytes = how;
   }
   try {

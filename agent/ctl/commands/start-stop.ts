@@ -5,7 +5,7 @@ import type { StatusResult } from '../../rpc/wire-types.js';
 import type { SupervisorProxy } from '../connection.js';
 import type { Command, Controller } from '../controller.js';
 import { ExitCode } from '../exit-codes.js';
-import { clearOutcome, errorFor, signalOutcome, splitNamespec, startOutcome, type Outcome } from '../format.js';
+import { clearOutcome, errorFor, MSG, signalOutcome, splitNamespec, startOutcome, type Outcome } from '../format.js';
 import { pySplit } from '../line.js';
 import { report, reportNameError, reportSuccess, usage } from './common.js';
 
@@ -95,21 +95,21 @@ const CLEAR: Action = {
 };
 
 export const startStopCommands: readonly Command[] = [
-  { name: 'start', run: (ctl, arg) => act(ctl, START, arg, 'Error: start requires a process name', ExitCode.INVALID_ARGS) },
-  { name: 'stop', run: (ctl, arg) => act(ctl, STOP, arg, 'Error: stop requires a process name', ExitCode.GENERIC) },
+  { name: 'start', run: (ctl, arg) => act(ctl, START, arg, MSG.requiresName('start'), ExitCode.INVALID_ARGS) },
+  { name: 'stop', run: (ctl, arg) => act(ctl, STOP, arg, MSG.requiresName('stop'), ExitCode.GENERIC) },
   {
     name: 'restart',
     run: async (ctl, arg) => {
       if (!(await ctl.upcheck())) return;
-      if (pySplit(arg).length === 0) { usage(ctl, 'Error: restart requires a process name', 'restart', ExitCode.GENERIC); return; }
-      await act(ctl, STOP, arg, 'Error: stop requires a process name', ExitCode.GENERIC);
-      await act(ctl, START, arg, 'Error: start requires a process name', ExitCode.INVALID_ARGS);
+      if (pySplit(arg).length === 0) { usage(ctl, MSG.requiresName('restart'), 'restart', ExitCode.GENERIC); return; }
+      await act(ctl, STOP, arg, MSG.requiresName('stop'), ExitCode.GENERIC);
+      await act(ctl, START, arg, MSG.requiresName('start'), ExitCode.INVALID_ARGS);
     },
   },
   {
     name: 'signal',
     run: (ctl, arg) => act(ctl, signalAction(pySplit(arg)[0] ?? ''), arg,
-      'Error: signal requires a signal name and a process name', ExitCode.GENERIC, 2),
+      MSG.signalRequires, ExitCode.GENERIC, 2),
   },
-  { name: 'clear', run: (ctl, arg) => act(ctl, CLEAR, arg, 'Error: clear requires a process name', ExitCode.GENERIC) },
+  { name: 'clear', run: (ctl, arg) => act(ctl, CLEAR, arg, MSG.requiresName('clear'), ExitCode.GENERIC) },
 ];

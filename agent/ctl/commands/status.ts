@@ -4,7 +4,7 @@ import { Faults, RpcFault } from '../../rpc/faults.js';
 import type { ProcessInfo } from '../../rpc/wire-types.js';
 import type { Command, Controller } from '../controller.js';
 import { ExitCode, StatusExitCode } from '../exit-codes.js';
-import { errorFor, namespec, processJson, splitNamespec, statusLines } from '../format.js';
+import { errorFor, MSG, namespec, processJson, splitNamespec, statusLines } from '../format.js';
 import { pySplit } from '../line.js';
 import { reportNameError } from './common.js';
 
@@ -64,7 +64,7 @@ async function runPid(ctl: Controller, arg: string): Promise<void> {
     } catch (err) {
       ctl.exitstatus = ExitCode.GENERIC;
       if (err instanceof RpcFault && err.code === Faults.BAD_NAME) {
-        reportNameError(ctl, `No such process ${name}`, name, 'no such process');
+        reportNameError(ctl, MSG.noSuchProcessPid(name), name, 'no such process');
         continue;
       }
       throw err;

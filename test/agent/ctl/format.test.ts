@@ -9,6 +9,8 @@ import {
   changeLines, clearOutcome, columnize, configInfoLine, helpIndex, ljust, namespec, resultJson, resultLine,
   signalOutcome, splitNamespec, startOutcome, statusLines,
 } from '../../../agent/ctl/format.js';
+import { HELP } from '../../../agent/ctl/help-texts.js';
+import { helpTopics } from '../../../agent/ctl/commands/help.js';
 import { PYTHON } from '../../helpers/paths.js';
 
 function info(group: string, name: string, statename: string, description: string): ProcessInfo {
@@ -101,4 +103,16 @@ test('columnize matches Python cmd.Cmd.columnize', { skip: existsSync(PYTHON) ? 
   cases.forEach(([list, width], k) => {
     assert.equal(columnize(list, width).map((l) => l + '\n').join(''), expected[k], JSON.stringify(list));
   });
+});
+
+test('every help text is what supervisorctl\'s help_<command> prints', { skip: existsSync(PYTHON) ? false : 'no python3' }, () => {
+  const code = 'import json\nfrom supervisor import supervisorctl as s\n'
+    + 'class Ctl:\n  def __init__(self): self.lines = []\n  def output(self, m): self.lines.append(m)\n'
+    + 'out = {}\nfor n in [a[5:] for a in dir(s.DefaultControllerPlugin) if a.startswith("help_")]:\n'
+    + '  c = Ctl(); getattr(s.DefaultControllerPlugin(c), "help_" + n)(); out[n] = "\\n".join(c.lines)\n'
+    + 'c = Ctl(); s.Controller.help_help(c); out["help"] = "\\n".join(c.lines)\nprint(json.dumps(out))\n';
+  const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual({ ...HELP }, JSON.parse(r.stdout));
+  assert.equal(helpTopics().length, 21);
 });
