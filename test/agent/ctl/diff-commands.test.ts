@@ -3,66 +3,21 @@
 import { test } from 'node:test';
 import { supervisordAvailable } from '../../helpers/daemon.js';
 import { compareAll, compareReadOnly, DAEMON_KINDS, skipReal, startPair } from './harness.js';
+import { BASE, forever, group } from './programs.js';
 
 const skip = skipReal || (supervisordAvailable ? false : 'Debian supervisord 4.2.5 is not installed');
 
-/** Programs whose start and stop take the same path every time. */
-const BASE = `
-[program:forever]
-command={PROGRAMS}/forever.js
-startsecs=0
-[program:stopped]
-command={PROGRAMS}/forever.js
-autostart=false
-startsecs=0
-[program:bad]
-command=/nonexistent/fv-ctl-x
-autostart=false
-`;
-
-export const PROGRAMS = `${BASE}
-[program:noexec]
-command={DIR}/supervisord.conf
-autostart=false
-[program:quick]
-command={PROGRAMS}/exit-with.js 1
-autostart=false
-startsecs=1
-startretries=0
-[program:spew]
-command={PROGRAMS}/spew.js 6
-startsecs=0
-autorestart=false
-[group:grp]
-programs=ga,gb
-[program:ga]
-command={PROGRAMS}/forever.js
-startsecs=0
-[program:gb]
-command={PROGRAMS}/forever.js
-autostart=false
-startsecs=0
-[program:multi]
-command={PROGRAMS}/forever.js
-process_name=%(program_name)s_%(process_num)02d
-numprocs=2
-startsecs=0
-[program:a_rather_long_program_name_for_widths]
-command={PROGRAMS}/forever.js
-autostart=false
-`;
+export const PROGRAMS = [BASE,
+  '[program:noexec]\ncommand={DIR}/supervisord.conf\nautostart=false\n',
+  '[program:quick]\ncommand={PROGRAMS}/exit-with.js 1\nautostart=false\nstartsecs=1\nstartretries=0\n',
+  '[program:spew]\ncommand={PROGRAMS}/spew.js 6\nstartsecs=0\nautorestart=false\n',
+  group('grp', ['ga', 'gb']), forever('ga'), forever('gb', 'autostart=false\n'),
+  forever('multi', 'process_name=%(program_name)s_%(process_num)02d\nnumprocs=2\n'),
+  forever('a_rather_long_program_name_for_widths', 'autostart=false\n'),
+].join('');
 
 /** For `all`: no program whose outcome depends on timing in the daemon (quick, spew). */
-const ALL_PROGRAMS = `${BASE}
-[group:grp]
-programs=ga,gb
-[program:ga]
-command={PROGRAMS}/forever.js
-startsecs=0
-[program:gb]
-command={PROGRAMS}/forever.js
-startsecs=0
-`;
+const ALL_PROGRAMS = [BASE, group('grp', ['ga', 'gb']), forever('ga'), forever('gb')].join('');
 
 for (const kind of DAEMON_KINDS) {
   test(`status, pid, version, help and syntax errors match supervisorctl (${kind})`, { skip }, async (t) => {

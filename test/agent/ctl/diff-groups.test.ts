@@ -3,12 +3,11 @@
 import { test } from 'node:test';
 import { supervisordAvailable } from '../../helpers/daemon.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { forever } from './programs.js';
 import { compare, compareAll, compareReadOnly, DAEMON_KINDS, processInfos, settle, skipReal, startPair, type Pair } from './harness.js';
 
 const skip = skipReal || (supervisordAvailable ? false : 'Debian supervisord 4.2.5 is not installed');
 
-const forever = (name: string, extra = ''): string =>
-  `[program:${name}]\ncommand={PROGRAMS}/forever.js\nstartsecs=0\n${extra}`;
 
 const BEFORE = [forever('a'), forever('b'), forever('c', 'autostart=false\n'), forever('x'), forever('y'),
   '[group:g]\nprograms=x,y\npriority=5\n'].join('');

@@ -3,18 +3,11 @@
 import { test } from 'node:test';
 import { supervisordAvailable } from '../../helpers/daemon.js';
 import { authServer, compare, DAEMON_KINDS, skipReal, startPair, unixServer } from './harness.js';
+import { TWO } from './programs.js';
 
 const skip = skipReal || (supervisordAvailable ? false : 'Debian supervisord 4.2.5 is not installed');
 
-const BODY = `
-[program:forever]
-command={PROGRAMS}/forever.js
-startsecs=0
-[program:stopped]
-command={PROGRAMS}/forever.js
-autostart=false
-startsecs=0
-`;
+const BODY = TWO;
 
 for (const kind of DAEMON_KINDS) {
   test(`shell: status first, prompt, empty lines, unknown syntax, quit/exit/EOF (${kind})`, { skip }, async (t) => {
