@@ -1,9 +1,9 @@
 // Orphan protection (supervisor issues #199 and #168): if the daemon is SIGKILLed, its children
-// must not live on to be duplicated by the next daemon. Two layers:
-//  1. every child is exec'd through `setpriv --pdeathsig`, so the kernel signals it when we die;
-//  2. this ledger records each child's process group and start time next to the pidfile; a new
-//     daemon reads it and ends whatever of those groups still runs (grandchildren, or children of
-//     a daemon that ran without setpriv) before it starts anything.
+// must not live on to be duplicated by the next daemon. This ledger records each child's process
+// group and start time next to the pidfile, twice: as JSON, and as `pgid starttime` lines for the
+// shell of layer 1 (guardian.ts), which ends those groups the moment the daemon dies. Layer 2: a
+// new daemon reads the JSON ledger and ends whatever of those groups still runs (the guardian was
+// killed too, or a member outlived it) before it starts anything.
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { membersOfGroup, readProcStat } from './proc-stat.js';
 
@@ -22,7 +22,19 @@ export function ledgerPath(pidfile: string): string {
   return `${pidfile}.children`;
 }
 
-/** Writes the ledger atomically (write to a temp name, then rename over). */
+/** The guardian's copy of a ledger: one `pgid starttime` line per child. */
+export function guardianListPath(ledger: string): string {
+  return `${ledger}.txt`;
+}
+
+/** Write to a temp name, then rename over: a reader sees the old or the new file, never half. */
+function replaceFile(path: string, body: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, body);
+  renameSync(tmp, path);
+}
+
+/** Writes the ledger and the guardian's list, each atomically. */
 export function writeLedger(path: string, children: readonly { pid: number; name: string }[]): void {
   const entries: LedgerEntry[] = [];
   for (const c of children) {
@@ -30,13 +42,14 @@ export function writeLedger(path: string, children: readonly { pid: number; name
     if (st) entries.push({ pid: c.pid, starttime: st.starttime, name: c.name });
   }
   const body: LedgerFile = { daemonPid: process.pid, children: entries };
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(body));
-  renameSync(tmp, path);
+  replaceFile(guardianListPath(path), entries.map((e) => `${e.pid} ${e.starttime}\n`).join(''));
+  replaceFile(path, JSON.stringify(body));
 }
 
 export function removeLedger(path: string): void {
-  try { unlinkSync(path); } catch { /* never written or already removed */ }
+  for (const file of [path, guardianListPath(path)]) {
+    try { unlinkSync(file); } catch { /* never written or already removed */ }
+  }
 }
 
 function readLedger(path: string): LedgerFile | null {

@@ -1,122 +1,120 @@
-// The real Spawner: child_process.spawn in its own process group, with supervisord's child-side
-// behaviour (setuid with supplementary groups, chdir, umask, failure texts + exit 127) emulated.
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
-import type { Writable } from 'node:stream';
-import { signalName } from '../config/signals.js';
+// The real Spawner: child_process.spawn in its own process group with real pipes as stdio, and
+// supervisord's child-side behaviour (setuid with supplementary groups, chdir, umask, exec without
+// a shell fallback, failure texts + exit 127) emulated.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ChildPipes, feedAndClose } from './child-pipes.js';
 import { SpawnError } from './errors.js';
+import { closeFds, fifoPool, type PipeFds } from './fifo-pool.js';
 import { NodeChild } from './node-child.js';
-import { makeSharedPipe, type SharedPipe } from './shared-pipe.js';
+import { childCwd, execvpTarget, needsSetuid, NOT_SPAWNED, preflightFailure } from './preflight.js';
 import type { SpawnRequest, SpawnedChild, Spawner } from './spawner.js';
 
-const NOT_SPAWNED = 'supervisor: child process was not spawned\n';
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? 'setpriv';
+export { preflightFailure } from './preflight.js';
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
+
+/**
+ * Errors the exec itself met in the forked child, which libuv reports by a synchronous throw
+ * (ENOENT and EACCES arrive as 'error' events instead). Anything else is a fork failure.
+ */
+const EXEC_ERRNOS: ReadonlySet<string> = new Set([
+  'E2BIG', 'EFAULT', 'EINVAL', 'EIO', 'EISDIR', 'ELIBBAD', 'ELOOP', 'ENAMETOOLONG', 'ENOEXEC', 'ENOTDIR', 'EPERM', 'ETXTBSY',
+]);
 
 function errnoName(err: unknown, fallback: string): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   return typeof code === 'string' ? code : fallback;
 }
 
-function needsSetuid(req: SpawnRequest): boolean {
-  return req.user !== null && req.user.uid !== process.getuid?.();
-}
+const noop = (): void => { /* reported otherwise */ };
 
-/** What the forked child of supervisord would write before exiting 127, or null when it would exec. */
-export function preflightFailure(req: SpawnRequest): string | null {
-  if (needsSetuid(req) && process.getuid?.() !== 0) {
-    return `supervisor: couldn't setuid to ${req.user?.uid}: Can't drop privilege as nonroot user\n` + NOT_SPAWNED;
-  }
-  if (req.cwd === null) return null;
-  let code: string | null = null;
-  try {
-    if (!statSync(req.cwd).isDirectory()) code = 'ENOTDIR';
-    else accessSync(req.cwd, constants.X_OK);
-  } catch (err) {
-    code = errnoName(err, 'ENOENT');
-  }
-  return code === null ? null : `supervisor: couldn't chdir to ${req.cwd}: ${code}\n` + NOT_SPAWNED;
-}
-
-/** setpriv wants a name: SIGTERM style, or RTMIN+n for real-time signals. */
-function setprivSignal(sig: number): string {
-  if (sig > 34 && sig < 64) return `RTMIN+${sig - 34}`;
-  return signalName(sig);
+function execFailureText(req: SpawnRequest, code: string): string {
+  return `supervisor: couldn't exec ${req.argv[0] ?? req.file}: ${code}\n${NOT_SPAWNED}`;
 }
 
 interface CommandLine { file: string; args: string[]; argv0: string }
 
 /**
- * setpriv is exec'd in front of the program only when needed (drop to user= with the user's
- * supplementary groups, or a parent-death signal); the program then gets `file` as argv[0].
+ * The program as setpriv should name it. setpriv execvp()s its argument and passes it as argv[0]:
+ * a bare command= word (`sleep`) stays bare when a PATH search finds the same file we resolved.
+ */
+function setprivProgram(req: SpawnRequest, file: string): string {
+  const argv0 = req.argv[0];
+  if (argv0 === undefined || req.user === null) return file;
+  if (argv0.includes('/')) return argv0;
+  const cwd = childCwd(req);
+  const found = execvpTarget(argv0, req.env, cwd, req.user);
+  return found !== null && sameFile(found, resolve(cwd, req.file)) ? argv0 : file;
+}
+
+function sameFile(a: string, b: string): boolean {
+  try { return a === b || realpathSync(a) === realpathSync(b); } catch { return false; }
+}
+
+/**
+ * Exec'd as is, with argv[0] as written in command=; only user= goes through util-linux setpriv,
+ * which sets the user's supplementary groups (Node's uid/gid options drop them).
  */
 export function commandLine(req: SpawnRequest): CommandLine {
   // A file without a slash would make spawn search PATH; supervisord execs it from the cwd.
   const file = req.file.includes('/') ? req.file : `./${req.file}`;
   const rest = req.argv.slice(1);
-  const opts: string[] = [];
-  if (needsSetuid(req) && req.user !== null) {
-    opts.push('--reuid', String(req.user.uid), '--regid', String(req.user.gid), '--init-groups');
-  }
-  if (req.parentDeathSignal !== null) opts.push('--pdeathsig', setprivSignal(req.parentDeathSignal));
-  if (opts.length === 0) return { file, args: rest, argv0: req.argv[0] ?? file };
-  return { file: SETPRIV, args: [...opts, '--', file, ...rest], argv0: 'setpriv' };
+  if (!needsSetuid(req) || req.user === null || SETPRIV === null) return { file, args: rest, argv0: req.argv[0] ?? file };
+  const ids = ['--reuid', String(req.user.uid), '--regid', String(req.user.gid), '--init-groups'];
+  return { file: SETPRIV, args: [...ids, '--', setprivProgram(req, file), ...rest], argv0: 'setpriv' };
 }
 
-/** stdin as given (a pipe, nothing, or an fd); stdout and stderr two pipes or both the shared pipe. */
-function stdioFor(stdin: 'pipe' | 'ignore' | number, pipe: SharedPipe | null): StdioOptions {
-  return pipe === null ? [stdin, 'pipe', 'pipe'] : [stdin, pipe.writeFd, pipe.writeFd];
-}
-
-function childFrom(proc: ChildProcess, pid: number, pipe: SharedPipe | null, stdin?: Writable | null): NodeChild {
-  if (pipe !== null) return new NodeChild(proc, pid, pipe.reader, null, stdin);
-  if (proc.stdout === null || proc.stderr === null) throw new Error('spawned child without output pipes');
-  return new NodeChild(proc, pid, proc.stdout, proc.stderr, stdin);
-}
-
-/** A stand-in child that writes supervisord's failure text (given now, or later on stdin) and exits 127. */
-function failureChild(pipe: SharedPipe | null, message: string | null): { child: NodeChild; feed: Writable | null } {
-  const script = message === null ? 'cat >&2; exit 127' : 'printf "%s" "$1" >&2; exit 127';
-  const proc = spawn('/bin/sh', ['-c', script, 'sh', message ?? ''], {
-    detached: true,
-    stdio: stdioFor(message === null ? 'pipe' : 'ignore', pipe),
-  });
-  if (proc.pid === undefined) {
-    proc.on('error', () => { /* reported as the SpawnError below */ });
-    throw new SpawnError('EAGAIN');
-  }
-  return { child: childFrom(proc, proc.pid, pipe, null), feed: proc.stdin };
-}
-
-function exhaustedFds(): string | null {
+/**
+ * A stand-in child that writes supervisord's failure text and exits 127: `text`, or (null) what
+ * arrives on its stdin. Its output goes to the pipes the program would have had.
+ */
+function standIn(pipes: ChildPipes, text: string | null, stdin: number | 'ignore'): NodeChild {
+  const script = text === null ? 'cat >&2; exit 127' : 'printf "%s" "$1" >&2; exit 127';
+  let proc: ChildProcess;
   try {
-    closeSync(openSync('/dev/null', 'r'));
+    proc = spawn('/bin/sh', ['-c', script, 'sh', text ?? ''], { detached: true, stdio: pipes.stdio(stdin) });
+  } catch (err) {
+    throw new SpawnError(errnoName(err, 'EAGAIN'), { cause: err });
+  }
+  if (proc.pid === undefined) {
+    proc.on('error', noop);
+    throw new SpawnError(exhaustedFds() ?? 'EAGAIN');
+  }
+  const ends = pipes.parentEnds(false);
+  return new NodeChild(proc, proc.pid, ends.stdout, ends.stderr, null);
+}
+
+/** EMFILE/ENFILE when a spawn could not get the few descriptors it needs (libuv's own pipe among them). */
+function exhaustedFds(): string | null {
+  const fds: number[] = [];
+  try {
+    for (let i = 0; i < 3; i++) fds.push(openSync('/dev/null', 'r'));
     return null;
   } catch (err) {
     return errnoName(err, 'EMFILE');
+  } finally {
+    closeFds(...fds);
   }
 }
 
 export class NodeSpawner implements Spawner {
   spawn(req: SpawnRequest): SpawnedChild {
-    let pipe: SharedPipe | null = null;
+    const pipes = ChildPipes.make(req.stdinFd === undefined || req.stdinFd === null, !req.redirectStderr);
     try {
-      if (req.redirectStderr) pipe = makeSharedPipe();
+      const early = preflightFailure(req, SETPRIV);
+      if (early !== null) return standIn(pipes, early, 'ignore');
+      return this.#launch(req, pipes);
     } catch (err) {
-      throw new SpawnError(errnoName(err, 'EMFILE'), { cause: err });
-    }
-    try {
-      const early = preflightFailure(req);
-      if (early !== null) return failureChild(pipe, early).child;
-      return this.#launch(req, pipe);
-    } catch (err) {
-      pipe?.reader.destroy();
+      pipes.closeParentEnds();
       throw err;
     } finally {
-      pipe?.closeWriteEnd();
+      pipes.closeChildEnds();
     }
   }
 
-  #launch(req: SpawnRequest, pipe: SharedPipe | null): SpawnedChild {
+  #launch(req: SpawnRequest, pipes: ChildPipes): SpawnedChild {
     const cmd = commandLine(req);
     const saved = req.umask === null ? null : process.umask(req.umask);
     let proc: ChildProcess;
@@ -126,31 +124,51 @@ export class NodeSpawner implements Spawner {
         env: { ...req.env },
         cwd: req.cwd ?? undefined,
         detached: true,
-        stdio: stdioFor(req.stdinFd ?? 'pipe', pipe),
+        stdio: pipes.stdio(req.stdinFd ?? undefined),
       });
     } catch (err) {
-      throw new SpawnError(errnoName(err, 'EINVAL'), { cause: err });
+      const code = errnoName(err, 'EINVAL');
+      if (EXEC_ERRNOS.has(code)) return standIn(pipes, execFailureText(req, code), 'ignore');
+      throw new SpawnError(code, { cause: err });
     } finally {
       if (saved !== null) process.umask(saved);
     }
-    if (proc.pid !== undefined) return childFrom(proc, proc.pid, pipe);
-    return this.#execFailed(proc, req, pipe);
+    if (proc.pid === undefined) return this.#execFailed(proc, req, pipes);
+    const ends = pipes.parentEnds();
+    return new NodeChild(proc, proc.pid, ends.stdout, ends.stderr, ends.stdin);
   }
 
   /**
-   * Node reports exec failures (ENOENT, EACCES) and EMFILE/EAGAIN only asynchronously. Out of
-   * descriptors is a spawn error; anything else becomes supervisord's "couldn't exec" child.
+   * Node reports ENOENT and EACCES from the exec (and EMFILE/EAGAIN) only asynchronously. Out of
+   * descriptors is a spawn error; anything else becomes supervisord's "couldn't exec" child, whose
+   * text is fed to it once the errno is known.
    */
-  #execFailed(proc: ChildProcess, req: SpawnRequest, pipe: SharedPipe | null): SpawnedChild {
+  #execFailed(proc: ChildProcess, req: SpawnRequest, pipes: ChildPipes): SpawnedChild {
     const fds = exhaustedFds();
     if (fds !== null) {
-      proc.on('error', () => { /* reported as the SpawnError */ });
+      proc.on('error', noop);
       throw new SpawnError(fds);
     }
-    const { child, feed } = failureChild(pipe, null);
-    proc.once('error', (err) => {
-      feed?.end(`supervisor: couldn't exec ${req.argv[0] ?? req.file}: ${errnoName(err, 'ENOENT')}\n${NOT_SPAWNED}`);
-    });
+    let own: PipeFds | null = null; // an fcgi child has no stdin pipe: the text needs its own
+    try {
+      if (!pipes.hasStdin) own = fifoPool.pipe();
+    } catch (err) {
+      proc.on('error', noop);
+      throw new SpawnError(errnoName(err, 'EMFILE'), { cause: err });
+    }
+    const stdin = own?.readFd ?? (pipes.stdio()[0] as number);
+    const feed = own === null ? pipes.takeFeed() ?? noop : (text: string) => { feedAndClose(own.writeFd, text); };
+    let child: NodeChild;
+    try {
+      child = standIn(pipes, null, stdin);
+    } catch (err) {
+      proc.on('error', noop);
+      feed('');
+      throw err;
+    } finally {
+      if (own !== null) closeFds(own.readFd);
+    }
+    proc.once('error', (err) => feed(execFailureText(req, errnoName(err, 'ENOENT'))));
     return child;
   }
 }

@@ -1,5 +1,6 @@
 // fleetvisord as a daemon: daemonizing, the pidfile guard, SIGHUP restart, SIGUSR2 reopen, and
-// orphan protection when the daemon itself is SIGKILLed (supervisor issues #199, #168).
+// orphan protection when the daemon itself is SIGKILLed (supervisor issues #199, #168): the
+// guardian (layer 1) and the next daemon's ledger sweep (layer 2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import { makeTmpDir } from '../../helpers/tmp.js';
 import { fleetvisordBin, programsDir } from '../../helpers/paths.js';
 import { descendants, isAlive, logLines, startDaemon, waitForLog, writeConf } from '../../helpers/daemon.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { GUARDIAN_NAME } from '../../../agent/daemon/guardian.js';
+import { readProcStat } from '../../../agent/daemon/proc-stat.js';
 
 const grandchildProgram = `${process.execPath} ${join(programsDir, 'diff-grandchild.js')}`;
 
@@ -90,29 +93,82 @@ test('SIGUSR2 reopens the main log after an external rotation', async (t) => {
   assert.ok(logLines(d.mainLog()).some((l) => l.startsWith('WARN stopped: s')), 'later lines go to the new file');
 });
 
-test('SIGKILL of the daemon: its child dies with it and the next daemon ends the leftover grandchild', async (t) => {
-  const dir = makeTmpDir(t);
-  const conf = writeConf(dir, `[program:tree]\ncommand=${grandchildProgram}\nstdout_logfile=${dir}/tree.log\n`);
-  const first = startDaemon(t, 'fleetvisord', dir, conf);
-  await waitForLog(first, /^INFO success: tree entered RUNNING/);
+/** The daemon's guardian: its child whose argv[0] is the guardian's name. */
+function guardianOf(daemonPid: number): number {
+  const found = descendants(daemonPid).filter((p) => {
+    try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0] === GUARDIAN_NAME; } catch { return false; }
+  });
+  assert.equal(found.length, 1, `one guardian under ${daemonPid}: ${found.join(', ')}`);
+  return found[0] ?? -1;
+}
+
+/** Starts a daemon running the tree program; returns its pids once the ledger lists the tree. */
+async function startTree(t: { after(fn: () => void | Promise<void>): void }, dir: string, conf: string) {
+  const d = startDaemon(t, 'fleetvisord', dir, conf);
+  await waitForLog(d, /^INFO success: tree entered RUNNING/);
   await waitFor(() => existsSync(join(dir, 'tree.log')) && readFileSync(join(dir, 'tree.log'), 'utf8').includes('child '), { what: 'tree output' });
   const out = readFileSync(join(dir, 'tree.log'), 'utf8');
   const child = pidOf(out, 'child');
   const grandchild = pidOf(out, 'grandchild');
   t.after(() => { for (const p of [child, grandchild]) if (isAlive(p)) process.kill(p, 'SIGKILL'); });
-  await waitFor(() => existsSync(join(dir, 'daemon.pid.children')), { what: 'orphan ledger' });
-  process.kill(first.pid, 'SIGKILL');
-  await first.exited();
-  await waitFor(() => !isAlive(child), { timeoutMs: 10_000, what: 'the direct child to die with the daemon' });
-  assert.ok(isAlive(grandchild), 'the grandchild survived the kernel parent-death signal');
+  await waitFor(() => existsSync(join(dir, 'daemon.pid.children.txt')) && readFileSync(join(dir, 'daemon.pid.children.txt'), 'utf8').startsWith(`${child} `), { what: 'orphan ledger' });
+  return { d, child, grandchild, guardian: guardianOf(d.pid) };
+}
+
+test('SIGKILL of the daemon: the guardian ends its child and grandchild at once, and the next daemon finds nothing left', async (t) => {
+  const dir = makeTmpDir(t);
+  const conf = writeConf(dir, `[program:tree]\ncommand=${grandchildProgram}\nstdout_logfile=${dir}/tree.log\n`);
+  const first = await startTree(t, dir, conf);
+  process.kill(first.d.pid, 'SIGKILL');
+  await first.d.exited();
+  await waitFor(() => !isAlive(first.child) && !isAlive(first.grandchild), { timeoutMs: 3_000, what: 'the whole child group to end with the daemon' });
+  await waitFor(() => !isAlive(first.guardian), { timeoutMs: 5_000, what: 'the guardian to exit' });
 
   const second = startDaemon(t, 'fleetvisord', dir, conf);
   // Both daemons log to the same file: wait for the second one's own lines.
   await waitForLog(second, new RegExp(`^INFO supervisord started with pid ${second.pid}$`));
   await waitFor(() => logLines(second.mainLog()).filter((l) => l.startsWith('INFO success: tree entered RUNNING')).length === 2, { what: 'second daemon running tree' });
-  assert.ok(logLines(second.mainLog()).some((l) => l.startsWith("WARN killed orphaned processes of 'tree'")));
-  await waitFor(() => !isAlive(grandchild), { timeoutMs: 5_000, what: 'the orphaned grandchild to be ended' });
-  const trees = logLines(second.mainLog()).filter((l) => l.startsWith("INFO spawned: 'tree'"));
-  assert.equal(trees.length, 2, 'one spawn per daemon: no duplicate left running');
+  assert.ok(!logLines(second.mainLog()).some((l) => l.startsWith('WARN killed orphaned processes')), 'nothing was left for layer 2');
+  assert.equal(logLines(second.mainLog()).filter((l) => l.startsWith("INFO spawned: 'tree'")).length, 2, 'one spawn per daemon');
   assert.equal(await second.stop(), 0);
+});
+
+test('SIGKILL of the guardian, then of the daemon: the next daemon ends the leftover child and grandchild before it starts', async (t) => {
+  const dir = makeTmpDir(t);
+  const conf = writeConf(dir, `[program:tree]\ncommand=${grandchildProgram}\nstdout_logfile=${dir}/tree.log\n`);
+  const first = await startTree(t, dir, conf);
+  process.kill(first.guardian, 'SIGKILL');
+  await waitForLog(first.d, new RegExp(`^WARN orphan guardian \\(pid ${first.guardian}\\) ended \\(SIGKILL\\)`));
+  process.kill(first.d.pid, 'SIGKILL');
+  await first.d.exited();
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(isAlive(first.child) && isAlive(first.grandchild), 'without the guardian the tree survives the daemon');
+
+  const second = startDaemon(t, 'fleetvisord', dir, conf);
+  await waitForLog(second, new RegExp(`^INFO supervisord started with pid ${second.pid}$`));
+  const lines = logLines(second.mainLog());
+  const killed = lines.findIndex((l) => l.startsWith("WARN killed orphaned processes of 'tree' (process group"));
+  assert.ok(killed >= 0, 'layer 2 logged what it ended');
+  assert.match(lines[killed] ?? '', new RegExp(`pids (${first.child}, ${first.grandchild}|${first.grandchild}, ${first.child})\\) left by a previous daemon \\(pid ${first.d.pid}\\)`));
+  await waitFor(() => !isAlive(first.child) && !isAlive(first.grandchild), { timeoutMs: 5_000, what: 'the orphans to be ended' });
+  await waitFor(() => logLines(second.mainLog()).filter((l) => l.startsWith('INFO success: tree entered RUNNING')).length === 2, { what: 'second daemon running tree' });
+  const spawned = logLines(second.mainLog()).findLastIndex((l) => l.startsWith("INFO spawned: 'tree'"));
+  assert.ok(spawned > logLines(second.mainLog()).findIndex((l) => l.startsWith("WARN killed orphaned processes of 'tree'")), 'ended before the new spawn');
+  assert.equal(await second.stop(), 0);
+});
+
+test('one guardian per daemon: it survives SIGHUP restarts and leaves quietly at an orderly shutdown', async (t) => {
+  const dir = makeTmpDir(t);
+  const conf = writeConf(dir, '[program:s]\ncommand=/bin/sleep 300\n');
+  const d = startDaemon(t, 'fleetvisord', dir, conf);
+  await waitForLog(d, /^INFO success: s entered RUNNING/);
+  const guardian = guardianOf(d.pid);
+  assert.equal(readProcStat(guardian)?.pgrp, guardian, 'in its own process group');
+  process.kill(d.pid, 'SIGHUP');
+  await waitFor(() => logLines(d.mainLog()).filter((l) => l.startsWith('INFO success: s entered RUNNING')).length === 2, { timeoutMs: 15_000, what: 'restart' });
+  assert.equal(guardianOf(d.pid), guardian, 'the same guardian after the restart');
+  assert.equal(await d.stop(), 0);
+  await waitFor(() => !isAlive(guardian), { timeoutMs: 5_000, what: 'the guardian to leave with the daemon' });
+  assert.ok(!logLines(d.mainLog()).some((l) => l.includes('orphan guardian')), 'no guardian warning');
+  assert.ok(!existsSync(join(dir, 'daemon.pid.children')) && !existsSync(join(dir, 'daemon.pid.children.txt')), 'ledger removed');
 });

@@ -1,0 +1,119 @@
+// The pipes of one spawn (reference 2.2 step 4): stdin (unless an fcgi socket is fd 0), stdout,
+// and stderr unless redirect_stderr (then fds 1 and 2 share the stdout pipe, keeping the order).
+// Ownership of every fd is tracked, so each is closed exactly once on every path.
+import type { StdioOptions } from 'node:child_process';
+import { writeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { SpawnError } from './errors.js';
+import { closeFds, fifoPool, type FifoPool, type PipeFds } from './fifo-pool.js';
+
+const CLOSED = -1;
+
+/** One pipe; each end is handed over (or closed) once. */
+class OwnedPipe {
+  #read: number;
+  #write: number;
+  constructor(fds: PipeFds) {
+    this.#read = fds.readFd;
+    this.#write = fds.writeFd;
+  }
+  get readFd(): number { return this.#read; }
+  get writeFd(): number { return this.#write; }
+  takeRead(): number { const fd = this.#read; this.#read = CLOSED; return fd; }
+  takeWrite(): number { const fd = this.#write; this.#write = CLOSED; return fd; }
+  closeRead(): void { closeFds(this.takeRead()); }
+  closeWrite(): void { closeFds(this.takeWrite()); }
+}
+
+function errnoName(err: unknown, fallback: string): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : fallback;
+}
+
+/** A Socket that owns `fd` (libuv makes that fd non-blocking: the child's end is another description). */
+function reader(fd: number): Readable {
+  return new Socket({ fd, readable: true, writable: false });
+}
+
+export interface ParentEnds {
+  readonly stdin: Writable | null;
+  readonly stdout: Readable;
+  readonly stderr: Readable | null;
+}
+
+export class ChildPipes {
+  readonly #stdin: OwnedPipe | null;
+  readonly #out: OwnedPipe;
+  readonly #err: OwnedPipe | null;
+
+  private constructor(stdin: OwnedPipe | null, out: OwnedPipe, err: OwnedPipe | null) {
+    this.#stdin = stdin;
+    this.#out = out;
+    this.#err = err;
+  }
+
+  /** Throws SpawnError (the errno: EMFILE ...) with nothing left open. */
+  static make(withStdin: boolean, withStderr: boolean, pool: FifoPool = fifoPool): ChildPipes {
+    const made: OwnedPipe[] = [];
+    try {
+      const stdin = withStdin ? new OwnedPipe(pool.pipe()) : null;
+      if (stdin) made.push(stdin);
+      const out = new OwnedPipe(pool.pipe());
+      made.push(out);
+      const err = withStderr ? new OwnedPipe(pool.pipe()) : null;
+      return new ChildPipes(stdin, out, err);
+    } catch (err) {
+      for (const p of made) { p.closeRead(); p.closeWrite(); }
+      throw new SpawnError(errnoName(err, 'EMFILE'), { cause: err });
+    }
+  }
+
+  get hasStdin(): boolean { return this.#stdin !== null; }
+
+  /** stdio for spawn: fd 0 is `stdin` when given (an fcgi socket, 'ignore'), else the stdin pipe. */
+  stdio(stdin?: number | 'ignore'): StdioOptions {
+    const out = this.#out.writeFd;
+    return [stdin ?? this.#stdin?.readFd ?? 'ignore', out, this.#err?.writeFd ?? out];
+  }
+
+  /** After the spawn (it worked or not): the child has its copies, ours go. */
+  closeChildEnds(): void {
+    this.#stdin?.closeRead();
+    this.#out.closeWrite();
+    this.#err?.closeWrite();
+  }
+
+  /** When no child will use the pipes: every parent end not yet handed over is closed. */
+  closeParentEnds(): void {
+    this.#stdin?.closeWrite();
+    this.#out.closeRead();
+    this.#err?.closeRead();
+  }
+
+  /** Our ends as streams; from now on the streams own (and close) them. */
+  parentEnds(withStdin = true): ParentEnds {
+    const stdinFd = withStdin ? this.#stdin?.takeWrite() ?? CLOSED : CLOSED;
+    if (!withStdin) this.#stdin?.closeWrite();
+    return {
+      stdin: stdinFd === CLOSED ? null : new Socket({ fd: stdinFd, readable: false, writable: true }),
+      stdout: reader(this.#out.takeRead()),
+      stderr: this.#err === null ? null : reader(this.#err.takeRead()),
+    };
+  }
+
+  /**
+   * The stdin pipe's write end as a one-shot feed (feedAndClose). null when there is no stdin pipe.
+   */
+  takeFeed(): ((text: string) => void) | null {
+    if (this.#stdin === null) return null;
+    const fd = this.#stdin.takeWrite();
+    return (text: string) => { feedAndClose(fd, text); };
+  }
+}
+
+/** Writes `text` to a pipe's write end (a few bytes into an empty pipe never block), then closes it. */
+export function feedAndClose(fd: number, text: string): void {
+  try { if (text !== '') writeSync(fd, text); } catch { /* the reader is gone */ }
+  closeFds(fd);
+}
