@@ -5,6 +5,7 @@
 // new daemon reads the JSON ledger and ends whatever of those groups still runs (the guardian was
 // killed too, or a member outlived it) before it starts anything.
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { removePipeDirsOf } from '../process/fifo-pool.js';
 import { membersOfGroup, readProcStat } from './proc-stat.js';
 
 export interface LedgerEntry {
@@ -84,8 +85,13 @@ export function findOrphans(path: string): { entry: LedgerEntry; pids: number[];
   return found;
 }
 
-/** SIGKILLs every orphan found, by process group and by pid; returns log lines describing it. */
+/**
+ * SIGKILLs every orphan found, by process group and by pid, and removes the dead daemon's FIFO
+ * directories; returns log lines describing the kills.
+ */
 export function killOrphans(path: string): string[] {
+  const daemonPid = readLedger(path)?.daemonPid;
+  if (daemonPid !== undefined && daemonPid !== process.pid) removePipeDirsOf(daemonPid);
   const lines: string[] = [];
   for (const { entry, pids, daemonPid } of findOrphans(path)) {
     try { process.kill(-entry.pid, 'SIGKILL'); } catch { /* group already empty */ }

@@ -3,10 +3,10 @@
 // a pipe; FIFOs are made in batches by one `mkfifo` exec in a private (0700) directory, so a spawn
 // costs no exec on average. Every end is a separate, blocking open file description: the child's
 // end stays blocking whatever the parent (libuv) does to its own end.
-import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** FIFOs made by one `mkfifo` exec. A spawn takes two or three. */
 export const FIFO_BATCH = 128;
@@ -36,6 +36,17 @@ export interface PipeFds {
 /** The private directories of process `pid` start with this (the guardian removes them if we die). */
 export function pipeDirPrefix(pid: number = process.pid, base: string = fifoBase()): string {
   return join(base, `fleetvisord-${pid}-`);
+}
+
+/** Removes what a dead process `pid` left of its private directories (its guardian died with it). */
+export function removePipeDirsOf(pid: number): void {
+  const prefix = pipeDirPrefix(pid);
+  const base = dirname(prefix);
+  let names: string[];
+  try { names = readdirSync(base); } catch { return; }
+  for (const name of names) {
+    if (join(base, name).startsWith(prefix)) rmSync(join(base, name), { recursive: true, force: true });
+  }
 }
 
 function errnoOf(err: unknown, fallback: string): string {

@@ -4,14 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { fleetvisordBin, programsDir } from '../../helpers/paths.js';
 import { descendants, isAlive, logLines, startDaemon, waitForLog, writeConf } from '../../helpers/daemon.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { GUARDIAN_NAME } from '../../../agent/daemon/guardian.js';
 import { readProcStat } from '../../../agent/daemon/proc-stat.js';
+import { pipeDirPrefix } from '../../../agent/process/fifo-pool.js';
 
 const grandchildProgram = `${process.execPath} ${join(programsDir, 'diff-grandchild.js')}`;
 
@@ -151,6 +152,8 @@ test('SIGKILL of the guardian, then of the daemon: the next daemon ends the left
   assert.ok(killed >= 0, 'layer 2 logged what it ended');
   assert.match(lines[killed] ?? '', new RegExp(`pids (${first.child}, ${first.grandchild}|${first.grandchild}, ${first.child})\\) left by a previous daemon \\(pid ${first.d.pid}\\)`));
   await waitFor(() => !isAlive(first.child) && !isAlive(first.grandchild), { timeoutMs: 5_000, what: 'the orphans to be ended' });
+  const prefix = pipeDirPrefix(first.d.pid);
+  assert.ok(!readdirSync(dirname(prefix)).some((n) => join(dirname(prefix), n).startsWith(prefix)), 'the dead daemon\'s FIFO directory is removed');
   await waitFor(() => logLines(second.mainLog()).filter((l) => l.startsWith('INFO success: tree entered RUNNING')).length === 2, { what: 'second daemon running tree' });
   const spawned = logLines(second.mainLog()).findLastIndex((l) => l.startsWith("INFO spawned: 'tree'"));
   assert.ok(spawned > logLines(second.mainLog()).findIndex((l) => l.startsWith("WARN killed orphaned processes of 'tree'")), 'ended before the new spawn');
