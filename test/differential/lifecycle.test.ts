@@ -24,19 +24,22 @@ priority=100
 command=${node} ${join(programsDir, 'diff-exit.js')} 0 1
 priority=50
 startretries=2
+; A wide margin: supervisord notices an exit only when its loop wakes, so under load a quick exit
+; close to startsecs can be promoted to RUNNING there first (reference 2.4).
+startsecs=10
 [program:done]
 command=${node} ${join(programsDir, 'diff-exit.js')} 0.2 0
 priority=60
 startsecs=0
 autorestart=false
 [program:crash]
-command=${node} ${join(programsDir, 'diff-exit.js')} 1.3 3
+command=${node} ${join(programsDir, 'diff-exit.js')} 2.5 3
 priority=65
 startsecs=1
 autorestart=unexpected
 exitcodes=0
 [program:okexit]
-command=${node} ${join(programsDir, 'diff-exit.js')} 1.3 3
+command=${node} ${join(programsDir, 'diff-exit.js')} 2.5 3
 priority=66
 startsecs=1
 autorestart=unexpected
