@@ -30,10 +30,12 @@ export class SectionReader {
 
   /** Where a key's value came from, for error locations. */
   where(key: string, value?: string): { file?: string; section: string; key?: string; value?: string; line?: number } {
-    if (key === '') return { file: this.ctx.parser.sectionToFile.get(this.section), section: this.section };
-    const e = this.ctx.parser.get(this.section, key);
-    return { file: e?.file ?? this.ctx.parser.sectionToFile.get(this.section), section: this.section, key,
-      value: value ?? e?.value, line: e?.line };
+    const p = this.ctx.parser;
+    const header = { file: p.sectionToFile.get(this.section), section: this.section, line: p.sectionToLine.get(this.section) };
+    if (key === '') return header;
+    const e = p.get(this.section, key);
+    // A key that is not set is located at its section's header.
+    return e === undefined ? { ...header, key, value } : { file: e.file, section: this.section, key, value: value ?? e.value, line: e.line };
   }
 
   /** Runs fn, turning a ValueError into a ConfigError located at key. */
@@ -72,7 +74,6 @@ export class SectionReader {
 
   /** An error about this section as a whole (cross-field rules). */
   error(message: string, key?: string): ConfigError {
-    return new ConfigError(message, key !== undefined ? this.where(key) : { section: this.section,
-      file: this.ctx.parser.sectionToFile.get(this.section) });
+    return new ConfigError(message, this.where(key ?? ''));
   }
 }

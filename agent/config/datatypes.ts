@@ -1,10 +1,9 @@
 // One pure converter per supervisord value kind, each throwing ValueError with supervisord's text.
 // Only user/group lookups and directory checks touch the outside world, through injected helpers.
 import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { ValueError } from './errors.js';
-import { intErrorText, parsePyInt, parsePyOctal, pyRepr } from './python.js';
-import { SIGNAL_NUMBERS, VALID_SIGNAL_NUMBERS } from './signals.js';
+import { intErrorText, parsePyInt, parsePyOctal, pyDirname, pyJoin, pyRepr, pyStrip } from './python.js';
+import { HANDLER_NUMBERS, SIGNAL_NUMBERS, VALID_SIGNAL_NUMBERS } from './signals.js';
 import type { AutoRestart, LogLevelName, UserSpec } from './types.js';
 import { groupByGid, groupByName, userByName, userByUid, type UserDb } from './users.js';
 
@@ -43,13 +42,17 @@ export function octal(s: string): number {
   return n;
 }
 
-/** A signal name (with or without SIG, any case) or a number CPython's signal module knows. */
+/**
+ * A signal name (with or without SIG, any case) or a number CPython's signal module knows; as
+ * supervisord looks the name up as any SIG* attribute, `_DFL`/`SIG_IGN`... are accepted too.
+ */
 export function signalNumber(s: string): number {
   let num = parsePyInt(s);
   if (num === undefined) {
-    let name = s.trim().toUpperCase();
+    let name = pyStrip(s).toUpperCase();
     if (name.startsWith('SIG')) name = name.slice(3);
-    num = Object.hasOwn(SIGNAL_NUMBERS, name) ? SIGNAL_NUMBERS[name] : undefined;
+    num = Object.hasOwn(SIGNAL_NUMBERS, name) ? SIGNAL_NUMBERS[name]
+      : Object.hasOwn(HANDLER_NUMBERS, name) ? HANDLER_NUMBERS[name] : undefined;
     if (num === undefined) throw new ValueError(`value ${pyRepr(s)} is not a valid signal name`);
   }
   if (!VALID_SIGNAL_NUMBERS.has(num)) throw new ValueError(`value ${pyRepr(s)} is not a valid signal number`);
@@ -85,34 +88,40 @@ export function logLevel(s: string): LogLevelName {
 export interface PathEnv {
   readonly home: string | undefined;
   readonly users: UserDb;
+  /** The uid whose home `~` means when HOME is unset. */
+  readonly uid?: number;
+  /** What relative paths are relative to (supervisord's working directory); default process.cwd(). */
+  readonly cwd?: string;
   readonly isDir?: (p: string) => boolean;
 }
 
-function isDirectory(p: string): boolean {
-  try { return statSync(p).isDirectory(); } catch { return false; }
+function isDirectory(p: string, env: PathEnv): boolean {
+  if (env.isDir) return env.isDir(p);
+  try { return statSync(env.cwd === undefined ? p : pyJoin(env.cwd, p)).isDirectory(); } catch { return false; }
 }
 
-/** Python's os.path.expanduser. */
+/** Python's os.path.expanduser (HOME for `~`, else the passwd entry of the uid). */
 export function expandUser(p: string, env: PathEnv): string {
   if (!p.startsWith('~')) return p;
-  const slash = p.indexOf('/', 1);
-  const name = slash < 0 ? p.slice(1) : p.slice(1, slash);
-  const home = name === '' ? env.home : userByName(env.users, name)?.home;
+  let slash = p.indexOf('/', 1);
+  if (slash < 0) slash = p.length;
+  const name = p.slice(1, slash);
+  const home = name !== '' ? userByName(env.users, name)?.home
+    : env.home ?? (env.uid === undefined ? undefined : userByUid(env.users, env.uid)?.home);
   if (home === undefined) return p;
-  const rest = slash < 0 ? '' : p.slice(slash);
-  return (home === '/' && rest ? '' : home.replace(/\/+$/, '') || '/') + rest;
+  return (home.replace(/\/+$/, '') + p.slice(slash)) || '/';
 }
 
 export function existingDirectory(s: string, env: PathEnv): string {
   const p = expandUser(s, env);
-  if ((env.isDir ?? isDirectory)(p)) return p;
+  if (isDirectory(p, env)) return p;
   throw new ValueError(`${s} is not an existing directory`);
 }
 
 export function existingDirpath(s: string, env: PathEnv): string {
   const p = expandUser(s, env);
-  const dir = p.includes('/') ? dirname(p) : '';
-  if (!dir || (env.isDir ?? isDirectory)(dir)) return p;
+  const dir = pyDirname(p); // os.path.dirname: '/nonexist/' names the directory '/nonexist'.
+  if (!dir || isDirectory(dir, env)) return p;
   throw new ValueError(`The directory named as part of the path ${s} does not exist`);
 }
 
@@ -191,7 +200,7 @@ export function url(s: string): string {
 
 /** A process or group name: stripped, and free of space, colon and slash. */
 export function processOrGroupName(s: string): string {
-  const t = s.trim();
+  const t = pyStrip(s);
   for (const ch of [' ', ':', '/']) {
     if (t.includes(ch)) throw new ValueError(`Invalid name: ${pyRepr(s)} because of character: ${pyRepr(ch)}`);
   }
@@ -200,5 +209,5 @@ export function processOrGroupName(s: string): string {
 
 /** Comma-separated list, each item stripped; '' gives []. */
 export function listOfStrings(s: string): string[] {
-  return s ? s.split(',').map((x) => x.trim()) : [];
+  return s ? s.split(',').map(pyStrip) : [];
 }

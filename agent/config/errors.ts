@@ -7,6 +7,8 @@ export interface ConfigLocation {
   readonly key?: string | undefined;
   readonly value?: string | undefined;
   readonly line?: number | undefined;
+  /** Offset of an offending byte in the file (a decoding error). */
+  readonly byte?: number | undefined;
 }
 
 /** A converter's complaint about one value; `message` is supervisord's text for it. */
@@ -26,6 +28,7 @@ export class ConfigError extends Error {
   readonly key: string | undefined;
   readonly value: string | undefined;
   readonly line: number | undefined;
+  readonly byte: number | undefined;
 
   constructor(message: string, where: ConfigLocation = {}, options?: { cause?: unknown }) {
     super(message, options);
@@ -34,13 +37,18 @@ export class ConfigError extends Error {
     this.key = where.key;
     this.value = where.value;
     this.line = where.line;
+    this.byte = where.byte;
   }
 
-  /** "in /abs/x.conf line 12, [program:web] autorestart = 'maybe'", omitting unknown parts. */
+  /**
+   * "in x.conf line 12, [program:web] autorestart = 'maybe'" (the file as given, like supervisord's
+   * text), or "in x.conf line 3, byte 8217" for a decoding error; unknown parts are left out.
+   */
   location(): string {
     const parts: string[] = [];
     if (this.file !== undefined) {
       parts.push(this.line !== undefined ? `in ${this.file} line ${this.line}` : `in ${this.file}`);
+      if (this.byte !== undefined) parts.push(`byte ${this.byte}`);
     }
     let what = this.section !== undefined ? `[${this.section}]` : '';
     if (this.key !== undefined) {

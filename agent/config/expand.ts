@@ -45,14 +45,36 @@ function formatInt(v: string | number | object, spec: Spec): string {
   return pad(digits, sign, spec, true);
 }
 
+/** Python's %e body: the mantissa and a sign and at least two exponent digits. */
+function exponential(x: number, digits: number, alt: boolean): string {
+  const [mant = '', exp = '0'] = x.toExponential(digits).split('e');
+  const e = Number(exp);
+  return `${mant}${alt && !mant.includes('.') ? '.' : ''}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/** Python's %g: fixed or exponential by the exponent, trailing zeros dropped unless '#'. */
+function general(x: number, precision: number, alt: boolean): string {
+  const p = precision || 1;
+  const exp = Number(x.toExponential(p - 1).split('e')[1]);
+  const body = exp >= -4 && exp < p ? x.toFixed(p - 1 - exp) : exponential(x, p - 1, false);
+  const cut = body.indexOf('e');
+  let mant = cut < 0 ? body : body.slice(0, cut);
+  const tail = cut < 0 ? '' : body.slice(cut);
+  if (alt) mant = mant.includes('.') ? mant : `${mant}.`;
+  else if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
+  return mant + tail;
+}
+
 function formatFloat(v: string | number | object, spec: Spec): string {
   if (typeof v !== 'number') throw new FormatFailure(`must be real number, not ${typeName(v)}`);
   const prec = spec.precision ?? 6;
+  const alt = spec.flags.includes('#');
   const c = spec.conv.toLowerCase();
+  const x = Math.abs(v);
   let body: string;
-  if (c === 'f') body = Math.abs(v).toFixed(prec);
-  else if (c === 'e') body = Math.abs(v).toExponential(prec).replace(/e([+-])(\d)$/, 'e$10$2');
-  else body = String(Number(Math.abs(v).toPrecision(prec || 1)));
+  if (c === 'f') body = x.toFixed(prec) + (alt && prec === 0 ? '.' : '');
+  else if (c === 'e') body = exponential(x, prec, alt);
+  else body = general(x, prec, alt);
   if (spec.conv === spec.conv.toUpperCase()) body = body.toUpperCase();
   const sign = v < 0 ? '-' : spec.flags.includes('+') ? '+' : spec.flags.includes(' ') ? ' ' : '';
   return pad(body, sign, spec, true);
@@ -73,7 +95,10 @@ function convert(v: string | number | object, spec: Spec, display: string): stri
       return pad(text, '', spec, false);
     }
     case 'c':
-      if (typeof v === 'number') return pad(String.fromCodePoint(v), '', spec, false);
+      if (typeof v === 'number') {
+        if (v < 0 || v > 0x10ffff) throw new FormatFailure('%c arg not in range(0x110000)');
+        return pad(String.fromCodePoint(v), '', spec, false);
+      }
       if (typeof v === 'string' && [...v].length === 1) return pad(v, '', spec, false);
       throw new FormatFailure('%c requires int or char');
     case 'e': case 'E': case 'f': case 'F': case 'g': case 'G':
@@ -89,18 +114,33 @@ function readNumber(s: string, i: number): [number | undefined, number] {
   return [j > i ? Number(s.slice(i, j)) : undefined, j];
 }
 
+/** Stands for the mapping itself as a conversion's argument. */
+const WHOLE_MAPPING: object = Object.freeze({});
+
 /** Python's `s % map`; throws FormatFailure with Python's exception text. */
 export function pyFormat(s: string, map: Expansions): string {
   let out = '';
   let i = 0;
-  let usedWhole = false;
+  // CPython's argument cursor over a mapping: '%(key)' makes the key's value the one argument,
+  // anything else uses the mapping itself, and each one can be taken once ('*' takes one too).
+  let arg: string | number | object = WHOLE_MAPPING;
+  let taken = false;
+  const nextArg = (): string | number | object => {
+    if (taken) throw new FormatFailure('not enough arguments for format string');
+    taken = true;
+    return arg;
+  };
+  const star = (): number => {
+    const v = nextArg();
+    if (typeof v !== 'number') throw new FormatFailure('* wants int');
+    return v;
+  };
   while (i < s.length) {
     const pct = s.indexOf('%', i);
     if (pct < 0) { out += s.slice(i); break; }
     out += s.slice(i, pct);
     i = pct + 1;
     if (s[i] === '%') { out += '%'; i++; continue; }
-    let value: string | number | object | undefined;
     if (s[i] === '(') {
       let depth = 1;
       let j = i + 1;
@@ -110,36 +150,42 @@ export function pyFormat(s: string, map: Expansions): string {
       }
       if (depth > 0) throw new FormatFailure('incomplete format key');
       const key = s.slice(i + 1, j - 1);
-      value = map.get(key);
+      const value = map.get(key);
       if (value === undefined) throw new FormatFailure(pyRepr(key), key);
+      arg = value;
+      taken = false;
       i = j;
     }
     let flags = '';
     while (i < s.length && '-+ #0'.includes(s[i] ?? 'x')) flags += s[i++];
-    if (s[i] === '*') throw new FormatFailure('not enough arguments for format string');
-    const [width, afterWidth] = readNumber(s, i);
-    i = afterWidth;
+    let width: number | undefined;
+    if (s[i] === '*') {
+      width = star();
+      if (width < 0) { flags += '-'; width = -width; }
+      i++;
+    } else {
+      [width, i] = readNumber(s, i);
+    }
     let precision: number | undefined;
     if (s[i] === '.') {
-      if (s[i + 1] === '*') throw new FormatFailure('not enough arguments for format string');
-      const [p, afterPrec] = readNumber(s, i + 1);
-      precision = p ?? 0;
-      i = afterPrec;
+      if (s[i + 1] === '*') { precision = Math.max(star(), 0); i += 2; } else {
+        const [p, afterPrec] = readNumber(s, i + 1);
+        precision = p ?? 0;
+        i = afterPrec;
+      }
     }
     if (i < s.length && 'hlL'.includes(s[i] ?? 'x')) i++;
     if (i >= s.length) throw new FormatFailure('incomplete format');
-    const conv = s[i] ?? '';
+    const code = s.codePointAt(i) ?? 0;
+    const conv = String.fromCodePoint(code);
+    // The argument is taken before the conversion character is checked ('%s%y' lacks arguments).
+    const value = nextArg();
     if (!'sradiuoxXcceEfFgG'.includes(conv)) {
-      const code = conv.codePointAt(0) ?? 0;
       const shown = code < 128 ? conv : '?';
-      throw new FormatFailure(`unsupported format character '${shown}' (0x${code.toString(16)}) at index ${i}`);
+      const index = [...s.slice(0, i)].length;
+      throw new FormatFailure(`unsupported format character '${shown}' (0x${code.toString(16)}) at index ${index}`);
     }
     i += conv.length;
-    if (value === undefined) {
-      if (usedWhole) throw new FormatFailure('not enough arguments for format string');
-      usedWhole = true;
-      value = {};
-    }
     out += convert(value, { flags, width, precision, conv }, mappingStr(map));
   }
   return out;
@@ -160,7 +206,13 @@ export function expand(s: string, expansions: Expansions, label: string): string
   }
 }
 
-/** Code-point order, as Python sorts str. */
+/** Code-point order, as Python sorts str (JS's < compares UTF-16 units: U+FF00 > U+1F600 there). */
 export function comparePy(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const x = a.codePointAt(i) ?? 0;
+    const y = b.codePointAt(i) ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return Math.sign(a.length - b.length);
 }

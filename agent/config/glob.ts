@@ -1,13 +1,9 @@
 // Python glob.glob() for [include] files=: '*', '?' and '[...]' per path component, hidden
 // names only matched by patterns that start with '.', no recursion ('**' acts like '*').
 import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { pyJoin, pySplit } from './python.js';
 
 const MAGIC = /[*?[]/;
-
-/** os.path.join without normalising, so matches keep the pattern's spelling. */
-function join(dir: string, name: string): string {
-  return dir === '' ? name : dir.endsWith('/') ? dir + name : `${dir}/${name}`;
-}
 
 /** fnmatch's translation of one component pattern to an anchored RegExp. */
 export function fnmatchRegExp(pat: string): RegExp {
@@ -40,31 +36,35 @@ function isDir(p: string): boolean {
   try { return statSync(p).isDirectory(); } catch { return false; }
 }
 
-function expandComponent(dirs: string[], comp: string, last: boolean): string[] {
+/** glob._glob1: the names in dir matching one magic component (hidden ones only for a '.' pattern). */
+function matchInDir(dir: string, comp: string, dirOnly: boolean): string[] {
+  let names: string[];
+  try { names = readdirSync(dir || '.'); } catch { return []; }
+  const re = fnmatchRegExp(comp);
+  return names.filter((n) => (!n.startsWith('.') || comp.startsWith('.')) && re.test(n)
+    && (!dirOnly || isDir(pyJoin(dir, n))));
+}
+
+/** glob._iglob, recursing on os.path.split: matches keep the pattern's spelling, a trailing slash included. */
+function iglob(pattern: string, dirOnly: boolean): string[] {
+  const [dir, base] = pySplit(pattern);
+  if (!MAGIC.test(pattern)) {
+    if (base ? exists(pattern) : isDir(dir)) return [pattern];
+    return [];
+  }
+  if (!dir) return matchInDir('', base, dirOnly);
+  const dirs = dir !== pattern && MAGIC.test(dir) ? iglob(dir, true) : [dir];
   const out: string[] = [];
-  for (const dir of dirs) {
-    if (!MAGIC.test(comp)) {
-      const p = join(dir, comp);
-      if (last ? exists(p) : isDir(p)) out.push(p);
-      continue;
-    }
-    const re = fnmatchRegExp(comp);
+  for (const d of dirs) {
     let names: string[];
-    try { names = readdirSync(dir || '.'); } catch { continue; }
-    for (const n of names) {
-      if (n.startsWith('.') && !comp.startsWith('.')) continue;
-      if (re.test(n) && (last || isDir(join(dir, n)))) out.push(join(dir, n));
-    }
+    if (MAGIC.test(base)) names = matchInDir(d, base, dirOnly);
+    else names = (base ? exists(pyJoin(d, base)) : isDir(d)) ? [base] : [];
+    for (const n of names) out.push(pyJoin(d, n));
   }
   return out;
 }
 
-/** Matches of an absolute pattern, unsorted (callers sort as supervisord does). */
+/** Python glob.glob(pattern) (not recursive): matches unsorted, as callers sort them as supervisord does. */
 export function glob(pattern: string): string[] {
-  if (!MAGIC.test(pattern)) return exists(pattern) ? [pattern] : [];
-  const parts = pattern.split('/').filter((p, i) => p !== '' || i === 0);
-  let current = [pattern.startsWith('/') ? '/' : ''];
-  const comps = pattern.startsWith('/') ? parts.slice(1) : parts;
-  comps.forEach((comp, i) => { current = expandComponent(current, comp, i === comps.length - 1); });
-  return current;
+  return iglob(pattern, false);
 }

@@ -1,24 +1,30 @@
 // [include] processing: %(here)s pre-substitution per file, files= globs relative to the main
 // file's directory, sorted matches merged into the parser, INFO/WARN messages; no nesting.
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, ValueError } from './errors.js';
-import { expand } from './expand.js';
+import { comparePy, expand } from './expand.js';
 import { glob } from './glob.js';
+import { PY_SPACE, pyAbspath, pyDirname, pyJoin } from './python.js';
 import type { LoadContext } from './context.js';
 
-function readIfPossible(path: string): string | undefined {
-  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+/** The file's bytes, or undefined where Python's open() raises OSError (the file is then skipped). */
+function readIfPossible(path: string): Buffer | undefined {
+  try { return readFileSync(path); } catch { return undefined; }
 }
 
-/** Runs supervisord's include step when the main file has an [include] section. */
-export function processIncludes(ctx: LoadContext, mainFileAbs: string): void {
+/**
+ * Runs supervisord's include step when the main file has an [include] section. `mainFile` is the
+ * path as given, `cwd` what it is relative to. Included files are named (in messages too) by
+ * their pattern joined to the main file's absolute directory, unnormalised, as glob returns them.
+ */
+export function processIncludes(ctx: LoadContext, mainFile: string, cwd: string): void {
   const parser = ctx.parser;
   if (!parser.hasSection('include')) return;
   parser.expandHere(ctx.here);
   const entry = parser.get('include', 'files');
   if (entry === undefined) {
-    throw new ConfigError('.ini file has [include] section, but no files setting', { section: 'include' });
+    throw new ConfigError('.ini file has [include] section, but no files setting', { section: 'include',
+      file: parser.sectionToFile.get('include'), line: parser.sectionToLine.get('include') });
   }
   const map = new Map<string, string | number>([['here', ctx.here], ['host_node_name', ctx.hostname]]);
   for (const [k, v] of ctx.envExpansions) map.set(k, v);
@@ -29,17 +35,17 @@ export function processIncludes(ctx: LoadContext, mainFileAbs: string): void {
     }
     throw err;
   }
-  const base = dirname(mainFileAbs);
-  for (const pat of files.split(/\s+/).filter(Boolean)) {
-    const pattern = isAbsolute(pat) ? pat : `${base === '/' ? '' : base}/${pat}`;
+  const base = pyDirname(pyAbspath(mainFile, cwd));
+  for (const pat of files.split(new RegExp(`${PY_SPACE}+`)).filter(Boolean)) {
+    const pattern = pyJoin(base, pat);
     const matches = glob(pattern);
     if (matches.length === 0) { ctx.warnings.push(`No file matches via include "${pattern}"`); continue; }
-    for (const file of matches.sort()) {
+    for (const file of matches.sort(comparePy)) {
       ctx.infos.push(`Included extra file "${file}" during parsing`);
-      const text = readIfPossible(file);
-      if (text === undefined) continue;
-      parser.readString(text, file);
-      parser.expandHere(dirname(resolve(file)));
+      const bytes = readIfPossible(file);
+      if (bytes === undefined) continue;
+      parser.readBytes(bytes, file);
+      parser.expandHere(pyAbspath(pyDirname(file), cwd));
     }
   }
 }

@@ -1,7 +1,8 @@
 // INI reading with the semantics of Python's RawConfigParser as supervisord configures it
 // (inline ';'/'#' after whitespace, strict=False, [DEFAULT]); knows nothing about supervisord.
 import { ConfigError } from './errors.js';
-import { pyRepr } from './python.js';
+import { isPySpace, PY_NONSPACE, PY_SPACE, pyRepr, pyRstrip, pyStrip } from './python.js';
+import { completeLines, decodeAsPython, lineOfOffset } from './pytext.js';
 
 /** One value with where it was (last) written. */
 export interface IniEntry {
@@ -13,17 +14,36 @@ export interface IniEntry {
 interface RawEntry { parts: string[]; file: string; line: number }
 
 const DEFAULT_SECTION = 'DEFAULT';
-const SECTION_RE = /^\[(.+)\]/;
-const OPTION_RE = /^(.*?)\s*([=:])\s*(.*)$/s;
+// Python's '.' is anything but '\n' and its '\s' is str.isspace(): JS's differ (\r, U+2028, U+FEFF...).
+const SECTION_RE = /^\[([^\n]+)\]/;
+const OPTION_RE = new RegExp(`^([^\\n]*?)${PY_SPACE}*([=:])${PY_SPACE}*([^\\n]*)$`);
+const NONSPACE_RE = new RegExp(PY_NONSPACE);
+const INLINE_PREFIXES = [';', '#'];
+const FULL_LINE_PREFIXES = ['#', ';'];
 
-/** Where an inline comment starts: a ';' or '#' at column 0 or preceded by whitespace. */
-function commentStart(line: string): number | undefined {
-  if (/^\s*[#;]/.test(line)) return 0;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if ((ch === ';' || ch === '#') && (i === 0 || /\s/.test(line[i - 1] ?? ''))) return i;
+/**
+ * Where configparser cuts a line for a comment. The inline prefixes are searched in rounds: each
+ * round moves every prefix to its next occurrence, and the first round in which some occurrence
+ * sits at column 0 or after whitespace decides (its smallest such index), so in `b#c #d ;e` the
+ * ';' wins (round 1) over the earlier ' #' (round 2). A line whose stripped text starts with a
+ * prefix is a comment as a whole.
+ */
+export function commentStart(line: string): number | undefined {
+  let start = Infinity;
+  let live = new Map(INLINE_PREFIXES.map((p) => [p, -1]));
+  while (start === Infinity && live.size > 0) {
+    const next = new Map<string, number>();
+    for (const [prefix, from] of live) {
+      const index = line.indexOf(prefix, from + 1);
+      if (index < 0) continue;
+      next.set(prefix, index);
+      if (index === 0 || isPySpace(line[index - 1])) start = Math.min(start, index);
+    }
+    live = next;
   }
-  return undefined;
+  const stripped = pyStrip(line);
+  if (FULL_LINE_PREFIXES.some((p) => stripped.startsWith(p))) start = 0;
+  return start === Infinity ? undefined : start;
 }
 
 function splitLines(text: string): string[] {
@@ -38,18 +58,37 @@ export class IniParser {
   private readonly defaultMap = new Map<string, IniEntry>();
   /** The file each section first appeared in, for sections first seen in an included file. */
   readonly sectionToFile = new Map<string, string>();
+  /** The line of each section's first header in that file (for locating errors about a whole section). */
+  readonly sectionToLine = new Map<string, number>();
 
   /** Merges one source into the parser; `source` is the name used in messages. */
   readString(text: string, source: string): void {
     const before = new Set(this.sectionMap.keys());
-    const raw = this.parse(text, source);
+    const { sections: raw, headers } = this.parse(text, source);
     for (const [name, entries] of raw) {
       const target = name === DEFAULT_SECTION ? this.defaultMap : this.sectionFor(name);
       for (const [key, e] of entries) {
-        target.set(key, { value: e.parts.join('\n').trimEnd(), file: e.file, line: e.line });
+        target.set(key, { value: pyRstrip(e.parts.join('\n')), file: e.file, line: e.line });
       }
     }
-    for (const name of this.sectionMap.keys()) if (!before.has(name)) this.sectionToFile.set(name, source);
+    for (const name of this.sectionMap.keys()) {
+      if (before.has(name)) continue;
+      this.sectionToFile.set(name, source);
+      this.sectionToLine.set(name, headers.get(name) ?? 0);
+    }
+  }
+
+  /**
+   * Merges a file's bytes, decoded strictly as Python's UTF-8 text reader does. On a bad byte the
+   * lines Python parsed before reaching it can still fail first (a missing section header); else
+   * the error is the UnicodeDecodeError text, located at the byte's line.
+   */
+  readBytes(bytes: Uint8Array, source: string): void {
+    const decoded = decodeAsPython(bytes);
+    if (decoded.failure === undefined) { this.readString(decoded.text, source); return; }
+    const { message, offset, before } = decoded.failure;
+    this.parse(completeLines(before), source, { partial: true });
+    throw new ConfigError(message, { file: source, line: lineOfOffset(bytes, offset), byte: offset });
   }
 
   private sectionFor(name: string): Map<string, IniEntry> {
@@ -58,9 +97,15 @@ export class IniParser {
     return s;
   }
 
-  /** One file's lines into raw pieces; errors are collected and thrown at the end. */
-  private parse(text: string, source: string): Map<string, Map<string, RawEntry>> {
+  /**
+   * One file's lines into raw pieces; errors are collected and thrown at the end (not at all for a
+   * partial text, which is cut short by a decoding error that wins over them).
+   */
+  private parse(text: string, source: string, opts: { partial?: boolean } = {}): {
+    sections: Map<string, Map<string, RawEntry>>; headers: Map<string, number>; } {
     const out = new Map<string, Map<string, RawEntry>>();
+    const headers = new Map<string, number>();
+    let firstError: number | undefined;
     let cur: Map<string, RawEntry> | undefined;
     let opt: string | undefined;
     let indent = 0;
@@ -68,12 +113,12 @@ export class IniParser {
     splitLines(text).forEach((line, idx) => {
       const lineno = idx + 1;
       const cstart = commentStart(line);
-      const value = (cstart === undefined ? line : line.slice(0, cstart)).trim();
+      const value = pyStrip(cstart === undefined ? line : line.slice(0, cstart));
       if (!value) {
         if (cstart === undefined && cur !== undefined && opt) cur.get(opt)?.parts.push('');
         return;
       }
-      const level = line.search(/\S/);
+      const level = Math.max(line.search(NONSPACE_RE), 0);
       if (cur !== undefined && opt && level > indent) {
         cur.get(opt)?.parts.push(value);
         return;
@@ -82,6 +127,7 @@ export class IniParser {
       const header = SECTION_RE.exec(value);
       if (header) {
         const name = header[1] ?? '';
+        if (!headers.has(name)) headers.set(name, lineno);
         cur = out.get(name) ?? new Map<string, RawEntry>();
         out.set(name, cur);
         opt = undefined;
@@ -92,15 +138,18 @@ export class IniParser {
           { file: source, line: lineno });
       }
       const m = OPTION_RE.exec(value);
-      if (!m) { errors.push(`\n\t[line ${String(lineno).padStart(2)}]: ${pyRepr(line)}`); return; }
-      if (!m[1]) errors.push(`\n\t[line ${String(lineno).padStart(2)}]: ${pyRepr(line)}`);
-      opt = (m[1] ?? '').trimEnd().toLowerCase();
-      cur.set(opt, { parts: [(m[3] ?? '').trim()], file: source, line: lineno });
+      if (!m || !m[1]) {
+        errors.push(`\n\t[line ${String(lineno).padStart(2)}]: ${pyRepr(line)}`);
+        firstError ??= lineno;
+        if (!m) return;
+      }
+      opt = pyRstrip(m[1] ?? '').toLowerCase();
+      cur.set(opt, { parts: [pyStrip(m[3] ?? '')], file: source, line: lineno });
     });
-    if (errors.length > 0) {
-      throw new ConfigError(`Source contains parsing errors: ${pyRepr(source)}${errors.join('')}`, { file: source });
+    if (errors.length > 0 && !opts.partial) {
+      throw new ConfigError(`Source contains parsing errors: ${pyRepr(source)}${errors.join('')}`, { file: source, line: firstError });
     }
-    return out;
+    return { sections: out, headers };
   }
 
   /** Section names in first-seen order, without DEFAULT. */

@@ -2,11 +2,12 @@
 // order and returns the deep-frozen LoadedConfig; throws ConfigError with supervisord's text.
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname as osHostname, tmpdir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { LoadContext } from './context.js';
 import { ConfigError } from './errors.js';
 import { processIncludes } from './include.js';
 import { IniParser } from './ini.js';
+import { pyAbspath, pyDirname } from './python.js';
 import { readGroups } from './schema-groups.js';
 import { defaultResolveSpec, readRpcInterfaces, readSupervisorctl } from './schema-plugins.js';
 import { readServers } from './schema-servers.js';
@@ -37,10 +38,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function readMain(file: string, cwd: string): string {
+/** The main file's bytes; `file` is shown as given, as supervisord shows it in every message. */
+function readMain(file: string, cwd: string): Buffer {
   const abs = resolve(cwd, file);
   if (!existsSync(abs)) throw new ConfigError(`could not find config file ${file}`, { file });
-  try { return readFileSync(abs, 'utf8'); } catch (err) {
+  try { return readFileSync(abs); } catch (err) {
     throw new ConfigError(`could not read config file ${file}`, { file }, { cause: err });
   }
 }
@@ -50,24 +52,32 @@ function makeContext(file: string, opts: LoadOptions, cwd: string): LoadContext 
   const users = opts.passwd ?? systemUserDb();
   const envExpansions = new Map<string, string>();
   for (const [k, v] of Object.entries(env)) if (v !== undefined) envExpansions.set(`ENV_${k}`, v);
-  return { parser: new IniParser(), envExpansions, here: dirname(resolve(cwd, file)), hostname: opts.hostname ?? osHostname(),
-    configFile: file, pathEnv: { home: env['HOME'], users }, users, resolveSpec: opts.resolveSpec ?? defaultResolveSpec,
+  return { parser: new IniParser(), envExpansions, here: pyAbspath(pyDirname(file), cwd), hostname: opts.hostname ?? osHostname(),
+    configFile: file, pathEnv: { home: env['HOME'], users, uid: selfUid(opts), cwd }, users,
+    resolveSpec: opts.resolveSpec ?? defaultResolveSpec,
     criticals: [], warnings: [], infos: [] };
 }
 
-/** Loads a supervisord.conf the way supervisord 4.2.5 does at startup. */
+function selfUid(opts: LoadOptions): number {
+  return opts.uid ?? process.getuid?.() ?? 0;
+}
+
+/**
+ * Loads a supervisord.conf the way supervisord 4.2.5 does at startup. `file` is the path as given
+ * (-c or the search): it is read relative to `cwd`, and messages show it unchanged.
+ */
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const cwd = opts.cwd ?? process.cwd();
   const ctx = makeContext(file, opts, cwd);
   const cli = convertOverrides(ctx, opts.overrides ?? {});
-  ctx.parser.readString(readMain(file, cwd), file);
-  processIncludes(ctx, resolve(cwd, file));
+  ctx.parser.readBytes(readMain(file, cwd), file);
+  processIncludes(ctx, file, cwd);
   if (!ctx.parser.hasSection('supervisord')) {
     throw new ConfigError('.ini file does not include supervisord section', { file });
   }
   const section = readSupervisordSection(ctx, tmpdir());
   const rpcinterfaces = readRpcInterfaces(ctx);
-  const groups = readGroups(ctx, opts.uid ?? process.getuid?.() ?? 0);
+  const groups = readGroups(ctx, selfUid(opts));
   const httpServers = readServers(ctx, cwd);
   const supervisord = finishSupervisord(ctx, section, cli, cwd);
   const supervisorctl = readSupervisorctl(ctx, cwd);

@@ -1,9 +1,8 @@
 // [supervisorctl] and [rpcinterface:x] sections, and the check of "module:attr" entry-point specs
 // (factories, result handlers) that supervisord imports.
-import { resolve } from 'node:path';
 import { expandUser } from './datatypes.js';
 import { ValueError } from './errors.js';
-import { pyRepr } from './python.js';
+import { pyAbspath, pyRepr } from './python.js';
 import { SectionReader, type LoadContext } from './context.js';
 import type { RpcInterfaceConfig, SupervisorctlConfig } from './types.js';
 
@@ -61,12 +60,12 @@ export function readSupervisorctl(ctx: LoadContext, cwd: string): SupervisorctlC
   const r = new SectionReader(ctx, 'supervisorctl', new Map());
   const here = new Map([['here', ctx.here]]);
   let serverurl = String(r.get('serverurl', 'http://localhost:9001', { extra: here }));
-  if (serverurl.startsWith('unix://')) serverurl = 'unix://' + resolve(cwd, expandUser(serverurl.slice(7), ctx.pathEnv));
+  if (serverurl.startsWith('unix://')) serverurl = 'unix://' + pyAbspath(expandUser(serverurl.slice(7), ctx.pathEnv), cwd);
   const prompt = String(r.get('prompt', 'supervisor'));
   const username = r.optional('username') ?? null;
   const password = r.optional('password') ?? null;
   const history = r.optional('history_file', { extra: here });
-  const history_file = history ? resolve(cwd, expandUser(history, ctx.pathEnv)) : null;
+  const history_file = history ? pyAbspath(expandUser(history, ctx.pathEnv), cwd) : null;
   return { serverurl, username, password, prompt, history_file };
 }
 

@@ -3,7 +3,7 @@
 import * as dt from './datatypes.js';
 import { ConfigError, ValueError } from './errors.js';
 import { comparePy, expand } from './expand.js';
-import { pyRepr } from './python.js';
+import { pyRepr, pyStrip } from './python.js';
 import { SectionReader, type LoadContext } from './context.js';
 import type { LogChannelConfig, ProcessConfig } from './types.js';
 
@@ -57,7 +57,7 @@ function readSectionOptions(r: SectionReader) {
   const stderr_capture = r.conv('stderr_capture_maxbytes', '0', dt.byteSize);
   const stderr_events = r.conv('stderr_events_enabled', 'false', dt.boolean);
   const url = r.optional('serverurl');
-  const serverurl = url && url.trim().toUpperCase() === 'AUTO' ? null : url ?? null;
+  const serverurl = url && pyStrip(url).toUpperCase() === 'AUTO' ? null : url ?? null;
   const userText = r.optional('user');
   const user = userText === undefined ? null : r.at('user', () => dt.user(userText, ctx.users), userText);
   const umaskText = r.optional('umask');

@@ -1,9 +1,9 @@
 // [inet_http_server*] and [unix_http_server*] sections (matched by prefix, inet first, as
 // supervisord builds them), with the username/password pairing rule.
-import { resolve } from 'node:path';
 import * as dt from './datatypes.js';
 import { SectionReader, type LoadContext } from './context.js';
 import { ValueError } from './errors.js';
+import { pyAbspath, pyStrip } from './python.js';
 import type { HttpServerConfig } from './types.js';
 
 function credentials(r: SectionReader): { username: string | null; password: string | null } {
@@ -29,7 +29,7 @@ function unixServer(ctx: LoadContext, section: string, cwd: string): HttpServerC
   const r = new SectionReader(ctx, section, new Map());
   const file = r.optional('file', { extra: new Map([['here', ctx.here]]) });
   if (file === undefined) throw r.error(`section [${section}] has no file value`);
-  const abs = resolve(cwd, dt.expandUser(file.trim(), ctx.pathEnv));
+  const abs = pyAbspath(dt.expandUser(pyStrip(file), ctx.pathEnv), cwd);
   const creds = credentials(r);
   const chownRaw = r.optional('chown');
   const chown = chownRaw === undefined ? null : r.at('chown', () => {

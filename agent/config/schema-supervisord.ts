@@ -1,10 +1,9 @@
 // [supervisord]: every option with its default, in supervisord's reading order, plus the
 // command-line overrides that win over the file and the made-absolute log/pid paths.
-import { resolve } from 'node:path';
 import * as dt from './datatypes.js';
 import { ConfigError, ValueError } from './errors.js';
 import { expand } from './expand.js';
-import { pyRepr } from './python.js';
+import { pyAbspath, pyRepr } from './python.js';
 import { SectionReader, type LoadContext } from './context.js';
 import type { SupervisordConfig, SupervisordOverrides } from './types.js';
 
@@ -95,10 +94,12 @@ export function finishSupervisord(ctx: LoadContext, s: SupervisordSection, cli: 
       user = dt.user(name, ctx.users);
     } catch (err) {
       if (!(err instanceof ValueError)) throw err;
-      throw new ConfigError(err.message, { section: 'supervisord', key: 'user', value: name });
+      // supervisord checks the merged value: -u has no place in the file to point at.
+      if (cli['user'] !== undefined) throw new ConfigError(err.message);
+      throw new ConfigError(err.message, new SectionReader(ctx, 'supervisord', new Map()).where('user', name));
     }
   }
-  const absolute = (f: string): string => resolve(cwd, dt.expandUser(f, ctx.pathEnv));
+  const absolute = (f: string): string => pyAbspath(dt.expandUser(f, ctx.pathEnv), cwd);
   return { ...merged, user, logfile: merged.logfile === 'syslog' ? 'syslog' : absolute(merged.logfile),
     pidfile: absolute(merged.pidfile) };
 }

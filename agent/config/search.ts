@@ -1,12 +1,12 @@
 // Where supervisord looks for its config without -c: derived from the executable's location.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { ConfigError } from './errors.js';
+import { pyDirname, pyJoin } from './python.js';
 
-/** The six candidate paths, in order, as supervisord builds them from argv[0]. */
+/** The six candidate paths, in order, as supervisord builds them from argv[0] (os.path, unnormalised). */
 export function searchPaths(execPath: string): string[] {
-  const prefix = dirname(dirname(execPath));
-  return [join(prefix, 'etc', 'supervisord.conf'), join(prefix, 'supervisord.conf'), 'supervisord.conf',
+  const prefix = pyDirname(pyDirname(execPath));
+  return [pyJoin(prefix, 'etc', 'supervisord.conf'), pyJoin(prefix, 'supervisord.conf'), 'supervisord.conf',
     'etc/supervisord.conf', '/etc/supervisord.conf', '/etc/supervisor/supervisord.conf'];
 }
 
@@ -14,7 +14,7 @@ export function searchPaths(execPath: string): string[] {
 export function findConfigFile(execPath: string, cwd: string, exists: (p: string) => boolean = existsSync): string {
   const paths = searchPaths(execPath);
   for (const p of paths) {
-    if (exists(p.startsWith('/') ? p : join(cwd, p))) return p;
+    if (exists(pyJoin(cwd, p))) return p;
   }
   throw new ConfigError(`No config file found at default paths (${paths.join(', ')}); use the -c option to specify `
     + 'a config file at a different path');

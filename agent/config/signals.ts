@@ -9,6 +9,14 @@ export const SIGNAL_NUMBERS: Readonly<Record<string, number>> = Object.freeze({
   WINCH: 28, IO: 29, POLL: 29, PWR: 30, SYS: 31, RTMIN: 34, RTMAX: 64,
 });
 
+/**
+ * The other SIG* attributes of CPython's signal module (handler and sigmask constants), which
+ * supervisord's getattr(signal, 'SIG' + name) lookup also finds: `stopsignal=_DFL` is 0.
+ */
+export const HANDLER_NUMBERS: Readonly<Record<string, number>> = Object.freeze({
+  _DFL: 0, _IGN: 1, _BLOCK: 0, _UNBLOCK: 1, _SETMASK: 2,
+});
+
 /** The name printed for each number (supervisord's signame()). */
 const PRINTED: Readonly<Record<number, string>> = Object.freeze({
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS',

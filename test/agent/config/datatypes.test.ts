@@ -23,13 +23,15 @@ function table(name: string, fn: (s: string) => unknown, rows: Row[]): void {
 
 table('boolean', dt.boolean, [['Yes', true], ['on', true], ['1', true], ['OFF', false], ['0', false],
   ['maybe', undefined, "not a valid boolean value: 'maybe'"]]);
-table('integer', dt.integer, [['1_000', 1000], [' -5 ', -5], ['+7', 7],
+table('integer', dt.integer, [['1_000', 1000], [' -5 ', -5], ['+7', 7], ['\u0661\u0662', 12], ['\uff15\x85', 5],
+  ['\x1c5', undefined, "invalid literal for int() with base 10: '\\x1c5'"], ['\u00b2', undefined, "invalid literal for int() with base 10: '²'"],
   ['abc', undefined, "invalid literal for int() with base 10: 'abc'"], ['1__0', undefined, "invalid literal for int() with base 10: '1__0'"],
   ['', undefined, "invalid literal for int() with base 10: ''"]]);
 table('byteSize', dt.byteSize, [['1KB', 1024], ['2mb', 2 * 1024 ** 2], ['1 GB', 1024 ** 3], ['-1', -1], ['10', 10],
   ['1K', undefined, "invalid literal for int() with base 10: '1k'"], ['10XB', undefined, "invalid literal for int() with base 10: '10xb'"]]);
 table('octal', dt.octal, [['022', 0o22], ['0o22', 0o22], ['777', 0o777], ['999', undefined, '999 can not be converted to an octal type']]);
 table('signalNumber', dt.signalNumber, [['hup', 1], [' SIGTERM ', 15], ['9', 9], ['0', 0], ['io', 29],
+  ['_DFL', 0], ['sig_ign', 1], ['_SETMASK', 2], ['\u0669', 9], ['\ufeffhup', undefined, "value '\\ufeffhup' is not a valid signal name"],
   ['FOO', undefined, "value 'FOO' is not a valid signal name"], ['99', undefined, "value '99' is not a valid signal number"]]);
 table('exitCodes', dt.exitCodes, [['0', [0]], ['0, 2', [0, 2]], ['', []],
   ['0,256', undefined, "not a valid list of exit codes: '0,256'"], ['a', undefined, "not a valid list of exit codes: 'a'"]]);
@@ -39,7 +41,10 @@ table('logLevel', dt.logLevel, [['WARN', 'warn'], ['blather', 'blather'], ['warn
 table('existingDirectory', (s) => dt.existingDirectory(s, pathEnv), [['/tmp', '/tmp'], ['~', '/home/me'], ['~web', '/var/www'],
   ['/nonexist', undefined, '/nonexist is not an existing directory']]);
 table('existingDirpath', (s) => dt.existingDirpath(s, pathEnv), [['x.log', 'x.log'], ['/tmp/x.log', '/tmp/x.log'], ['~/a.log', '/home/me/a.log'],
-  ['/nonexist/x.log', undefined, 'The directory named as part of the path /nonexist/x.log does not exist']]);
+  ['/nonexist/x.log', undefined, 'The directory named as part of the path /nonexist/x.log does not exist'],
+  // os.path.dirname('/tmp/') is '/tmp' and dirname('/nonexist/') is '/nonexist' (node's dirname strips the slash).
+  ['/tmp/', '/tmp/'], ['/nonexist/', undefined, 'The directory named as part of the path /nonexist/ does not exist'],
+  ['/tmp//x', '/tmp//x']]);
 table('logfileName', (s) => dt.logfileName(s, pathEnv), [['NONE', null], ['off', null], ['Auto', dt.AUTO], ['syslog', dt.SYSLOG],
   ['/tmp/a.log', '/tmp/a.log']]);
 table('user', (s) => dt.user(s, db), [['web', { name: 'web', uid: 33, gid: 34 }], ['0', { name: 'root', uid: 0, gid: 0 }],

@@ -45,3 +45,24 @@ test('expandHere replaces %(here)s textually in every section', () => {
   p.expandHere('/etc/sv');
   assert.equal(p.get('a', 'f')?.value, '/etc/sv/x');
 });
+
+test('inline comments: the first round of the prefix scan that finds one after whitespace wins', () => {
+  // CPython advances ';' and '#' together, one occurrence per round: ' ;e' is found in round 1,
+  // before ' #d' (the second '#') in round 2, though ' #d' comes first in the line.
+  const rows: [string, string][] = [
+    ['/bin/echo b#c #d ;e', '/bin/echo b#c #d'], ['a ;b #c', 'a'], ['a #b ;c', 'a'], ['a;b #c', 'a;b'],
+    ['a#b;c ;d #e', 'a#b;c'], ['a#b#c ;d', 'a#b#c'], ['a;b;c #d', 'a;b;c'], ['x\t#y', 'x'], ['x\u3000;y', 'x'],
+    ['x\x1c;y', 'x'], ['x\ufeff;y', 'x\ufeff;y'],
+  ];
+  for (const [value, expected] of rows) {
+    assert.equal(parse(`[s]\nk=${value}\n`).get('s', 'k')?.value, expected, JSON.stringify(value));
+  }
+});
+
+test('strip, continuation and delimiter use Python\'s whitespace, not JavaScript\'s', () => {
+  // U+FEFF is whitespace to JS only; \x1c and \x85 to Python only.
+  assert.throws(() => parse('\ufeff[s]\n'), { message: "File contains no section headers.\nfile: '/x.conf', line: 1\n'\\ufeff[s]\\n'" });
+  const p = parse('[s]\nk\x1c=\x85v\x1c\nc=a\n\x1cb\n');
+  assert.equal(p.get('s', 'k')?.value, 'v');
+  assert.equal(p.get('s', 'c')?.value, 'a\nb');
+});
