@@ -44,7 +44,15 @@ export interface RemoteCommunicationEvent {
   readonly data: string;
 }
 
-export type BusEvent = ProcessStateEvent | ProcessOutputEvent | SupervisorStateEvent | GroupEvent | RemoteCommunicationEvent;
+/** TICK_5 / TICK_60 / TICK_3600 from the supervisor loop; `when` is the start of the new period. */
+export interface TickEvent {
+  readonly type: 'TICK';
+  readonly period: 5 | 60 | 3600;
+  readonly when: number;
+}
+
+export type BusEvent = ProcessStateEvent | ProcessOutputEvent | SupervisorStateEvent | GroupEvent | RemoteCommunicationEvent
+  | TickEvent;
 export type BusListener = (event: BusEvent) => void;
 
 export class EventBus {
