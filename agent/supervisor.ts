@@ -1,9 +1,11 @@
 // The supervisor: owns the process groups, the one loop that drives every timed transition,
 // ordered shutdown, and the group add/remove/diff used by reread and update.
 // It never imports rpc/http/ctl: those layers call into it.
-import type { GroupConfig, LoadedConfig, ProcessConfig } from './config/types.js';
+import type { EventListenerPoolConfig, GroupConfig, LoadedConfig, ProcessConfig } from './config/types.js';
 import { diffGroups } from './config/diff.js';
 import type { EventBus } from './events/bus.js';
+import { EventListenerPool } from './events/listener-pool.js';
+import { createDaemonEventState, TickTracker, type DaemonEventState } from './events/sequence.js';
 import type { Logger } from './logging/types.js';
 import type { Clock } from './process/clock.js';
 import { createFcgiSocket } from './process/fcgi-socket.js';
@@ -19,12 +21,14 @@ export interface SupervisorDeps {
   readonly bus: EventBus;
   readonly spawner: Spawner;
   readonly clock: Clock;
-  /** Daemon environment plus [supervisord] environment=. */
+  /** The daemon's own environment ([supervisord] environment= is folded into each process config). */
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly serverUrl: string | null;
   readonly parentDeathSignal: number | null;
   /** Called whenever the set of live child pids changes (for the orphan ledger). */
   readonly onChildrenChanged?: () => void;
+  /** Event serial and tick slices, carried over a SIGHUP restart as supervisord does; fresh when absent. */
+  readonly events?: DaemonEventState;
 }
 
 /** Longest the loop sleeps even with nothing due: keeps TICK-style housekeeping alive. */
@@ -50,25 +54,33 @@ export class Supervisor {
   #running = false;
   /** Spawns so far, counted by the wrapper around deps.spawner (for the per-pass batch). */
   #spawnCount = 0;
-  readonly #spawner: Spawner = { spawn: (req) => { this.#spawnCount += 1; return this.#deps.spawner.spawn(req); } };
+  readonly #spawner: Spawner = { spawn: (req) => { this.#spawnCount += 1; this.#childrenDirty = true; return this.#deps.spawner.spawn(req); } };
+  /** Set by a spawn or a state change: the pass then reports onChildrenChanged (an idle pass does not). */
+  #childrenDirty = true;
   #groupsCreated = false;
+  /** One pool per [eventlistener:x] group, in creation order. */
+  readonly #pools = new Map<string, EventListenerPool>();
+  readonly #events: DaemonEventState;
+  #dispatchQueued = false;
 
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
     this.#config = deps.config;
+    this.#events = deps.events ?? createDaemonEventState();
     this.#childLogs = new ChildLogFactory({
       supervisord: deps.config.supervisord,
       log: deps.log,
       bus: deps.bus,
     });
     this.#stopped = new Promise((resolve) => { this.#resolveStopped = resolve; });
+    deps.bus.subscribe((event) => { if (event.type === 'PROCESS_STATE') this.#childrenDirty = true; });
   }
 
   get state(): SupervisorStateCode { return this.#state; }
   get config(): LoadedConfig { return this.#config; }
   get log(): Logger { return this.#deps.log; }
   get bus(): EventBus { return this.#deps.bus; }
-  /** The daemon environment plus [supervisord] environment=: what every child starts from. */
+  /** The daemon's own environment: what every child starts from. */
   get baseEnv(): Readonly<Record<string, string>> { return this.#deps.baseEnv; }
   /** Groups in priority order (ties by name, then later additions last). */
   get groups(): ProcessGroup[] { return sortGroups([...this.#groups.values()]); }
@@ -110,8 +122,11 @@ export class Supervisor {
     const fcgiSocket = config.kind === 'fcgi-program' ? createFcgiSocket(config, this.#deps.log) : undefined;
     const autoPaths = this.#childLogs.prepareGroup(config);
     this.#autoPaths.set(config, autoPaths);
+    // The pool subscribes before the group's PROCESS_GROUP_ADDED, so it receives its own.
+    const pool = config.kind === 'eventlistener' ? this.#createPool(config) : undefined;
     const processes = config.processes.map((pconfig) => {
       let proc: Subprocess | undefined = undefined;
+      const member = pool?.addMember(pconfig.name);
       proc = new Subprocess({
       config: pconfig,
       groupName: config.name,
@@ -119,7 +134,11 @@ export class Supervisor {
       clock: this.#deps.clock,
       bus: this.#deps.bus,
       log: this.#deps.log,
-      openOutput: (channel) => this.#childLogs.open(config, pconfig, channel, autoPaths, () => proc?.pid ?? 0),
+      openOutput: (channel) => {
+        const sink = this.#childLogs.open(config, pconfig, channel, autoPaths, () => proc?.pid ?? 0);
+        // Opened once per spawn: a listener's stdout feeds the protocol of that spawn.
+        return member !== undefined && channel === 'stdout' ? member.spawned(sink) : sink;
+      },
       baseEnv: this.#deps.baseEnv,
       serverUrl: this.#deps.serverUrl,
       isDaemonRunning: () => this.#state === SupervisorState.RUNNING,
@@ -127,6 +146,7 @@ export class Supervisor {
       parentDeathSignal: this.#deps.parentDeathSignal,
       fcgiSocket,
       });
+      member?.attach(proc);
       return proc;
     });
     this.#groups.set(config.name, new ProcessGroup(config, processes));
@@ -141,6 +161,8 @@ export class Supervisor {
     if (!group) return false;
     if (group.unstopped().length > 0) return false;
     this.#groups.delete(name);
+    this.#pools.get(name)?.close();
+    this.#pools.delete(name);
     this.#deps.bus.notify({ type: 'PROCESS_GROUP_REMOVED', groupName: name });
     return true;
   }
@@ -214,8 +236,12 @@ export class Supervisor {
     if (stopping) this.#stopQueue?.at(-1)?.stopAll();
     const now = this.#deps.clock.now();
     const yielded = this.#tickAll(now);
+    this.#eventsPass(now);
     if (stopping && this.#finishStopStep(now)) return;
-    this.#deps.onChildrenChanged?.();
+    if (this.#childrenDirty) {
+      this.#childrenDirty = false;
+      this.#deps.onChildrenChanged?.();
+    }
     if (yielded) this.requestTick();
     else this.#schedule(this.#sleepMs(now));
   }
@@ -235,6 +261,36 @@ export class Supervisor {
       }
     }
     return false;
+  }
+
+  #createPool(config: EventListenerPoolConfig): EventListenerPool {
+    const pool = new EventListenerPool({
+      config, bus: this.#deps.bus, log: this.#deps.log, serial: this.#events.serial,
+      // Read at each send: reloadConfig changes the identifier, as in supervisord.
+      identifier: () => this.#config.supervisord.identifier,
+      requestDispatch: () => this.#requestDispatch(),
+    });
+    this.#pools.set(config.name, pool);
+    return pool;
+  }
+
+  /**
+   * A READY arrived or an event was buffered while a listener can take it: the pools dispatch on
+   * the next turn of the event loop (coalesced), without a whole loop pass over every process.
+   */
+  #requestDispatch(): void {
+    if (!this.#running || this.#dispatchQueued) return;
+    this.#dispatchQueued = true;
+    setImmediate(() => {
+      this.#dispatchQueued = false;
+      if (this.#running) for (const pool of this.#pools.values()) pool.dispatch();
+    });
+  }
+
+  /** After the transitions: each pool sends what its READY listeners can take, then TICK_* events. */
+  #eventsPass(now: number): void {
+    for (const pool of this.#pools.values()) pool.dispatch();
+    for (const tick of this.#events.ticks.observe(now)) this.#deps.bus.notify(tick);
   }
 
   /** Pops fully stopped groups off the stop queue; true once nothing is left running. */
@@ -265,6 +321,8 @@ export class Supervisor {
       const d = group.nextDeadline();
       if (d !== null && d < next) next = d;
     }
+    // Wake for the next period start when a pool wants TICK events (the 1 s cap alone may be late).
+    if ([...this.#pools.values()].some((p) => p.wants('TICK_5'))) next = Math.min(next, TickTracker.nextBoundary(now));
     if (!Number.isFinite(next)) return MAX_SLEEP_MS;
     // Deadlines are "strictly after": wake a hair past them so the comparison holds.
     return Math.max(0, Math.min(MAX_SLEEP_MS, Math.ceil((next - now) * 1000) + 1));

@@ -1,10 +1,9 @@
 // Group-level sections: [group:x] (with the previous-member quirk), homogeneous [program:x],
 // [eventlistener:x] pools and [fcgi-program:x] groups, in supervisord's order, sorted at the end.
-import { isAbsolute, resolve } from 'node:path';
 import * as dt from './datatypes.js';
 import { ValueError } from './errors.js';
 import { comparePy } from './expand.js';
-import { pyRepr } from './python.js';
+import { parsePyInt, PY_SPACE, pyNormpath, pyRepr } from './python.js';
 import { SectionReader, type LoadContext } from './context.js';
 import { EVENT_TYPE_NAMES } from './event-names.js';
 import { checkSpec } from './schema-plugins.js';
@@ -49,13 +48,16 @@ function homogeneous(ctx: LoadContext, section: string): GroupConfig {
   return { kind: 'program', name, priority, processes: processesFromSection(ctx, section, name) };
 }
 
+/** The only result handler fleetvisord can run (events/listener-protocol.ts implements it). */
+const DEFAULT_RESULT_HANDLER = 'supervisor.dispatchers:default_handler';
+
 function listenerPool(ctx: LoadContext, section: string): GroupConfig {
   const r = reader(ctx, section);
   const name = section.slice(section.indexOf(':') + 1);
   const priority = r.conv('priority', -1, dt.integer);
   const buffer_size = r.conv('buffer_size', 10, dt.integer);
   if (buffer_size < 1) throw r.error(`[${section}] section sets invalid buffer_size (${buffer_size})`, 'buffer_size');
-  const result_handler = String(r.get('result_handler', 'supervisor.dispatchers:default_handler'));
+  const result_handler = String(r.get('result_handler', DEFAULT_RESULT_HANDLER));
   r.at('result_handler', () => checkSpec(ctx, result_handler, section), result_handler);
   const events = [...new Set(dt.listOfStrings(r.optional('events') ?? '').map((e) => e.toUpperCase()))];
   if (events.length === 0) throw r.error(`[${section}] section requires an "events" line`, 'events');
@@ -66,6 +68,11 @@ function listenerPool(ctx: LoadContext, section: string): GroupConfig {
       + 'interfere with the eventlistener protocol', 'redirect_stderr');
   }
   const processes = processesFromSection(ctx, section, name);
+  // Checked after everything supervisord checks, so a config it rejects fails with its text first.
+  if (result_handler.replace(/\s+/g, '') !== DEFAULT_RESULT_HANDLER) {
+    throw r.error(`result_handler ${result_handler} in [${section}] cannot be used: fleetvisord cannot load Python `
+      + `callables and runs only ${DEFAULT_RESULT_HANDLER} (accepts exactly OK)`, 'result_handler');
+  }
   return { kind: 'eventlistener', name, priority, processes, events, buffer_size, result_handler };
 }
 
@@ -89,21 +96,24 @@ function socketOptions(r: SectionReader) {
   return { procUser, socket_backlog, owner, mode };
 }
 
+/** Python's r'tcp://([^\s:]+):(\d+)$' (its \s and \d are Unicode-aware; '$' also matches before a final '\n'). */
+const TCP_SOCKET = new RegExp(`^tcp://((?:(?!${PY_SPACE})[^:])+):(\\p{Nd}+)\n?$`, 'u');
+
 /** The socket= URL checked and normalised; errors are the tuple-looking texts supervisord prints. */
 function parseSocket(sock: string, o: ReturnType<typeof socketOptions>, selfUid: number) {
   if (sock.startsWith('unix://')) {
     const path = sock.slice(7);
-    if (!isAbsolute(path)) throw new ValueError(`('Unix socket path %s is not an absolute path', ${pyRepr(path)})`);
+    if (!path.startsWith('/')) throw new ValueError(`('Unix socket path %s is not an absolute path', ${pyRepr(path)})`);
     let owner = o.owner;
     if (owner === null && o.procUser !== null && o.procUser.uid !== selfUid) owner = { uid: o.procUser.uid, gid: o.procUser.gid };
-    return { socket: `unix://${resolve(path)}`, socket_owner: owner, socket_mode: o.mode ?? 0o700 };
+    return { socket: `unix://${pyNormpath(path)}`, socket_owner: owner, socket_mode: o.mode ?? 0o700 };
   }
   if (o.owner !== null || o.mode !== null) {
     throw new ValueError('socket_owner and socket_mode params should only be used with a Unix domain socket');
   }
-  const m = /^tcp:\/\/([^\s:]+):(\d+)$/.exec(sock);
+  const m = TCP_SOCKET.exec(sock);
   if (!m) throw new ValueError(`('Bad socket format %s', ${pyRepr(sock)})`);
-  const port = Number(m[2]);
+  const port = parsePyInt(m[2] ?? '') ?? NaN;
   if (port < 1) throw new ValueError(`${port} is below lower bound (1)`);
   if (port > 65535) throw new ValueError(`${port} is above upper bound (65535)`);
   return { socket: `tcp://${(m[1] ?? '').toLowerCase()}:${port}`, socket_owner: null, socket_mode: null };

@@ -29,7 +29,7 @@ export interface SubprocessDeps {
   readonly log: Logger;
   /** Called at each successful spawn attempt, per channel; null discards the output. */
   openOutput(channel: 'stdout' | 'stderr'): OutputSink | null;
-  /** Daemon environment plus [supervisord] environment=. */
+  /** The daemon's own environment ([supervisord] environment= is folded into each process config). */
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly serverUrl: string | null;
   isDaemonRunning(): boolean;
@@ -315,13 +315,16 @@ export class Subprocess {
     return null;
   }
 
-  /** Throws StdinClosed with supervisord's EPIPE texts when the data cannot be delivered. */
-  writeStdin(data: Buffer): void {
+  /**
+   * Throws StdinClosed with supervisord's EPIPE texts when the data cannot be delivered. A broken
+   * pipe found only by the write itself arrives later, through onError (event listener pools).
+   */
+  writeStdin(data: Buffer, onError?: (err: Error) => void): void {
     if (this.#pid === 0 || this.#killing || this.#child === null) throw new StdinClosed('Process already closed');
     const stdin = this.#child.stdin;
     if (stdin === null) throw new StdinClosed('Process has no stdin channel');
     if (stdin.destroyed || stdin.writableEnded) throw new StdinClosed("Process' stdin channel is closed");
-    stdin.write(data);
+    stdin.write(data, onError && ((err) => { if (err) onError(err); }));
   }
 
   /** The child is gone and its output drained: supervisord's finish() (reference 2.5). */
