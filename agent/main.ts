@@ -1,21 +1,22 @@
 #!/usr/bin/env node
 // fleetvisord: parse the command line, load the config, daemonize, then run lives until shutdown.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import { findConfigFile } from './config/search.js';
 import type { LoadedConfig, SupervisordOverrides } from './config/types.js';
 import { daemonChildInfo, daemonize, reportStart } from './daemon/daemonize.js';
 import { runLife } from './daemon/life.js';
+import { createDaemonEventState } from './events/sequence.js';
 import { HttpServerStartError } from './http/errors.js';
 import { parseDaemonArgs, UsageError, USAGE } from './daemon/options.js';
-import { checkPidfile } from './daemon/pidfile.js';
+import { checkPidfile, removePidfile } from './daemon/pidfile.js';
 import { dropPrivileges } from './daemon/privileges.js';
 import { ensureRlimits } from './daemon/rlimits.js';
 import { FcgiSocketError } from './process/errors.js';
 import { SUPERVISOR_VERSION } from './version.js';
 
+
+const ROOT_SEARCH_WARNING = 'UserWarning: Supervisord is running as root and it is searching for its configuration file in default locations (including its current working directory); you probably want to specify a "-c" argument specifying an absolute path to a configuration file for improved security.\n';
 
 /** Start-up failures exit 2, as supervisord's usage errors do (README "Exit codes"). */
 const EXIT_USAGE = 2;
@@ -40,11 +41,14 @@ function configMessage(err: ConfigError): string {
   return where ? `${err.message}\n  (${where})` : err.message;
 }
 
-function load(file: string, overrides: SupervisordOverrides, cwd: string): LoadedConfig {
+function load(file: string, overrides: SupervisordOverrides, cwd: string, beforeFail?: () => void): LoadedConfig {
   try {
     return loadConfig(file, { overrides, cwd });
   } catch (err) {
-    if (err instanceof ConfigError) fail(configMessage(err));
+    if (err instanceof ConfigError) {
+      beforeFail?.();
+      fail(configMessage(err));
+    }
     throw err;
   }
 }
@@ -60,22 +64,22 @@ async function main(): Promise<void> {
   if (args.help) { process.stdout.write(USAGE); return; }
   if (args.version) { process.stdout.write(`${SUPERVISOR_VERSION}\n`); return; }
   const cwd = child?.originalCwd ?? process.cwd();
+  if (args.configfile === null && process.getuid?.() === 0) process.stderr.write(ROOT_SEARCH_WARNING);
+  // The path as given (read relative to cwd): supervisord shows it unchanged in its messages.
   let file: string;
   try {
-    file = args.configfile !== null ? resolve(cwd, args.configfile) : findConfigFile(process.argv[1] ?? '', cwd);
+    file = args.configfile ?? findConfigFile(process.argv[1] ?? '', cwd);
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  if (!existsSync(file)) fail(`could not find config file ${args.configfile ?? file}`);
   let config = load(file, args.overrides, cwd);
   const busy = checkPidfile(config.supervisord.pidfile);
   if (busy) fail(busy);
   if (!config.supervisord.nodaemon && !child) {
-    daemonize(config.supervisord.directory);
+    daemonize();
     return;
   }
-  if (child) process.umask(config.supervisord.umask);
   const earlyInfo: string[] = [];
   if (config.supervisord.user) {
     const msg = dropPrivileges(config.supervisord.user);
@@ -87,16 +91,20 @@ async function main(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
-  if (child) earlyInfo.push('daemonizing the supervisord process');
   const readConfig = () => loadConfig(file, { overrides: args.overrides, cwd });
-  for (;;) {
+  // supervisord's global event serial keeps counting across SIGHUP restarts.
+  const events = createDaemonEventState();
+  for (let first = true; ; first = false) {
     let outcome;
     try {
       outcome = await runLife({
         config,
         earlyInfo,
         readConfig,
-        onStarted: () => { if (child) reportStart({ ready: true }); },
+        events,
+        ...(child && first ? { daemonized: { directory: config.supervisord.directory, umask: config.supervisord.umask } } : {}),
+        // Only the first life reports: the foreground parent is gone after it, and so is the channel.
+        onStarted: () => { if (child && first) reportStart({ ready: true }); },
       });
     } catch (err) {
       // A group that cannot be created (its fcgi socket does not bind) or a server that cannot
@@ -106,8 +114,10 @@ async function main(): Promise<void> {
     }
     if (outcome === 'shutdown') break;
     earlyInfo.length = 0;
-    // Restart: re-read the file; command-line values still win. An invalid file ends the daemon.
-    config = load(file, args.overrides, cwd);
+    // Restart: re-read the file; command-line values still win. An invalid file ends the daemon
+    // (exit 2), and like supervisord's orderly exit it takes the pidfile with it.
+    const pidfile = config.supervisord.pidfile;
+    config = load(file, args.overrides, cwd, () => removePidfile(pidfile));
   }
   process.exit(0);
 }

@@ -2,18 +2,20 @@
 // life and main.ts begins the next one with a freshly read config (same process, same pid).
 import type { LoadedConfig } from '../config/types.js';
 import { EventBus } from '../events/bus.js';
+import type { DaemonEventState } from '../events/sequence.js';
 import { cleanupAutoLogs } from '../logging/auto-logs.js';
 import { createMainLogger } from '../logging/main-log.js';
+import { pyStrRepr } from '../logging/py-repr.js';
 import { realClock } from '../process/clock.js';
 import { NodeSpawner } from '../process/node-spawner.js';
 import { SupervisorState } from '../process/states.js';
 import { Supervisor } from '../supervisor.js';
-import { killOrphans, ledgerPath, removeLedger, writeLedger } from './orphans.js';
+import { daemonGuardian, type Guardian } from './guardian.js';
+import { guardianListPath, killOrphans, ledgerPath, removeLedger, writeLedger } from './orphans.js';
 import { removePidfile, writePidfile } from './pidfile.js';
 import { defaultServerUrl } from './server-url.js';
 import { openApi } from './api.js';
 
-const SIGTERM = 15;
 const ROOT_WARNING = 'Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.';
 
 export interface LifeOptions {
@@ -24,6 +26,10 @@ export interface LifeOptions {
   readonly onStarted?: () => void;
   /** Re-reads the config file for supervisor.reloadConfig (command-line values still win). */
   readConfig(): LoadedConfig;
+  /** Set in the first life of a daemonized process: chdir and umask happen once the servers are open. */
+  readonly daemonized?: { readonly directory: string | null; readonly umask: number };
+  /** The event serial and tick slices, which outlive a life as in supervisord. */
+  readonly events?: DaemonEventState;
 }
 
 export type LifeOutcome = 'shutdown' | 'restart';
@@ -36,24 +42,28 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
     logfile: sd.logfile, maxbytes: sd.logfile_maxbytes, backups: sd.logfile_backups,
     level: sd.loglevel, echo: sd.nodaemon && !sd.silent,
   });
-  for (const m of config.messages) log[m.level](m.text);
+  // supervisord logs the root warning before the buffered parse messages.
   if (sd.user === null && process.getuid?.() === 0) log.critical(ROOT_WARNING);
+  for (const m of config.messages) log[m.level](m.text);
   for (const line of opts.earlyInfo) log.info(line);
   const ledger = ledgerPath(sd.pidfile);
   for (const line of killOrphans(ledger)) log.warn(line);
-  if (!sd.nocleanup) cleanupAutoLogs(sd.childlogdir, sd.identifier);
+  const guardian = startGuardian(log, guardianListPath(ledger));
+  if (!sd.nocleanup) cleanupAutoLogs(sd.childlogdir, sd.identifier, log);
 
   const bus = new EventBus();
   let ledgerQueued = false;
+  const starttimes = new Map<number, number>();
   const supervisor: Supervisor = new Supervisor({
     config, log, bus, spawner: new NodeSpawner(), clock: realClock,
-    baseEnv: childBaseEnv(config), serverUrl: defaultServerUrl(config.httpServers),
-    parentDeathSignal: SIGTERM,
+    baseEnv: childBaseEnv(), serverUrl: defaultServerUrl(config.httpServers),
+    parentDeathSignal: null,
+    events: opts.events,
     onChildrenChanged: () => {
       // Coalesce: one ledger write per event-loop turn however many children changed.
       if (ledgerQueued) return;
       ledgerQueued = true;
-      setImmediate(() => { ledgerQueued = false; writeLedger(ledger, supervisor.liveChildren()); });
+      setImmediate(() => { ledgerQueued = false; writeLedger(ledger, supervisor.liveChildren(), starttimes); });
     },
   });
   let servers;
@@ -65,6 +75,7 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
     log.close();
     throw err;
   }
+  if (opts.daemonized) enterDaemonDirectory(opts.daemonized, log);
   const outcome = installSignals(supervisor, log);
   supervisor.start();
   const pidErr = writePidfile(sd.pidfile);
@@ -77,16 +88,32 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
   outcome.dispose();
   removeLedger(ledger);
   const result: LifeOutcome = supervisor.state === SupervisorState.RESTARTING ? 'restart' : 'shutdown';
-  if (result === 'shutdown') removePidfile(sd.pidfile);
+  if (result === 'shutdown') {
+    removePidfile(sd.pidfile);
+    guardian?.release();
+  }
   log.close();
   return result;
 }
 
-/** The daemon's environment plus [supervisord] environment=, the base of every child's env. */
-function childBaseEnv(config: LoadedConfig): Record<string, string> {
+/** Layer 1 of the orphan protection, kept across lives; without it only layer 2 protects. */
+function startGuardian(log: ReturnType<typeof createMainLogger>, listFile: string): Guardian | null {
+  try {
+    const guardian = daemonGuardian();
+    guardian.onLost = (text) => log.warn(text);
+    guardian.watch(listFile);
+    return guardian;
+  } catch (err) {
+    log.warn(`could not start the orphan guardian: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
+
+/** The daemon's own environment, the base of every child's ([supervisord] environment= is in each process config). */
+function childBaseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return { ...env, ...(config.supervisord.environment ?? {}) };
+  return env;
 }
 
 interface SignalHandle { dispose(): void }
@@ -108,10 +135,31 @@ function installSignals(supervisor: Supervisor, log: ReturnType<typeof createMai
   }]);
   handlers.push(['SIGUSR2', () => {
     log.info('received SIGUSR2 indicating log reopen request');
-    log.reopen();
+    // Written to the old file, as supervisord does, then every log is reopened by path.
     log.info('supervisord logreopen');
+    log.reopen();
     supervisor.reopenLogs();
   }]);
+  // A SIGUSR1 listener also stops node from opening its inspector on SIGUSR1, which would let any
+  // local user attach a debugger to the daemon (and run code as its user).
+  handlers.push(['SIGUSR1', () => { log.blather('received SIGUSR1 indicating nothing'); }]);
   for (const [sig, fn] of handlers) process.on(sig, fn);
   return { dispose: () => { for (const [sig, fn] of handlers) process.off(sig, fn); } };
+}
+
+/**
+ * The tail of supervisord's daemonize, after the HTTP servers are open: chdir to directory= and
+ * apply umask= (so the main log, already open, keeps the mode it was created with).
+ */
+function enterDaemonDirectory(d: { readonly directory: string | null; readonly umask: number }, log: ReturnType<typeof createMainLogger>): void {
+  log.info('daemonizing the supervisord process');
+  if (d.directory !== null) {
+    try {
+      process.chdir(d.directory);
+      log.info(`set current directory: ${pyStrRepr(d.directory)}`);
+    } catch (err) {
+      log.critical(`can't chdir into ${pyStrRepr(d.directory)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  process.umask(d.umask);
 }

@@ -35,13 +35,25 @@ function replaceFile(path: string, body: string): void {
   renameSync(tmp, path);
 }
 
-/** Writes the ledger and the guardian's list, each atomically. */
-export function writeLedger(path: string, children: readonly { pid: number; name: string }[]): void {
+/**
+ * Writes the ledger and the guardian's list, each atomically. `starttimes` caches what /proc said
+ * of each pid (a pid's start time never changes), so a rewrite reads /proc only for new children;
+ * entries of pids no longer listed are dropped from it.
+ */
+export function writeLedger(path: string, children: readonly { pid: number; name: string }[], starttimes = new Map<number, number>()): void {
   const entries: LedgerEntry[] = [];
+  const live = new Set<number>();
   for (const c of children) {
-    const st = readProcStat(c.pid);
-    if (st) entries.push({ pid: c.pid, starttime: st.starttime, name: c.name });
+    live.add(c.pid);
+    let starttime = starttimes.get(c.pid);
+    if (starttime === undefined) {
+      starttime = readProcStat(c.pid)?.starttime;
+      if (starttime === undefined) continue;
+      starttimes.set(c.pid, starttime);
+    }
+    entries.push({ pid: c.pid, starttime, name: c.name });
   }
+  for (const pid of starttimes.keys()) if (!live.has(pid)) starttimes.delete(pid);
   const body: LedgerFile = { daemonPid: process.pid, children: entries };
   replaceFile(guardianListPath(path), entries.map((e) => `${e.pid} ${e.starttime}\n`).join(''));
   replaceFile(path, JSON.stringify(body));

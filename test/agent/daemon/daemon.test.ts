@@ -43,6 +43,11 @@ test('without -n it daemonizes: the parent exits 0 and the daemon writes its own
   const log = logLines(readFileSync(join(dir, 'main.log'), 'utf8'));
   assert.ok(log.includes('INFO daemonizing the supervisord process'));
   assert.ok(log.includes(`INFO supervisord started with pid ${daemonPid}`));
+  // A restart of the daemonized process is a new life in the same process (regression: the
+  // second life reported its start on the closed channel to the long-gone parent and died).
+  process.kill(daemonPid, 'SIGHUP');
+  await waitFor(() => logLines(readFileSync(join(dir, 'main.log'), 'utf8')).filter((l) => l.startsWith('INFO success: s entered RUNNING')).length === 2, { timeoutMs: 15_000, what: 'respawn after SIGHUP' });
+  assert.ok(isAlive(daemonPid), 'the daemon lives on after SIGHUP');
   process.kill(daemonPid, 'SIGTERM');
   await waitFor(() => !isAlive(daemonPid), { timeoutMs: 15_000, what: 'daemon exit' });
   assert.ok(!existsSync(pidfile), 'pidfile removed at shutdown');
