@@ -9,7 +9,7 @@ import { processIncludes } from './include.js';
 import { IniParser } from './ini.js';
 import { pyAbspath, pyDirname } from './python.js';
 import { readGroups } from './schema-groups.js';
-import { defaultResolveSpec, readRpcInterfaces, readSupervisorctl } from './schema-plugins.js';
+import { defaultResolveSpec, readRpcInterfaces } from './schema-plugins.js';
 import { readServers } from './schema-servers.js';
 import { convertOverrides, finishSupervisord, readSupervisordSection } from './schema-supervisord.js';
 import type { GroupConfig, LoadedConfig, ParseMessage, SupervisordOverrides } from './types.js';
@@ -80,13 +80,12 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const groups = readGroups(ctx, selfUid(opts));
   const httpServers = readServers(ctx, cwd);
   const supervisord = finishSupervisord(ctx, section, cli, cwd);
-  const supervisorctl = readSupervisorctl(ctx, cwd);
   const messages: ParseMessage[] = [
     ...ctx.criticals.map((text) => ({ level: 'critical' as const, text })),
     ...ctx.warnings.map((text) => ({ level: 'warn' as const, text })),
     ...ctx.infos.map((text) => ({ level: 'info' as const, text })),
   ];
-  return deepFreeze({ file: resolve(cwd, file), supervisord, httpServers, supervisorctl, rpcinterfaces,
+  return deepFreeze({ file: resolve(cwd, file), supervisord, httpServers, rpcinterfaces,
     groups: withGlobalEnvironment(groups, supervisord.environment), messages });
 }
 

@@ -1,10 +1,9 @@
-// [supervisorctl] and [rpcinterface:x] sections, and the check of "module:attr" entry-point specs
+// [rpcinterface:x] sections, and the check of "module:attr" entry-point specs
 // (factories, result handlers) that supervisord imports.
-import { expandUser } from './datatypes.js';
 import { ValueError } from './errors.js';
-import { pyAbspath, pyRepr } from './python.js';
+import { pyRepr } from './python.js';
 import { SectionReader, type LoadContext } from './context.js';
-import type { RpcInterfaceConfig, SupervisorctlConfig } from './types.js';
+import type { RpcInterfaceConfig } from './types.js';
 
 const ENTRY_RE = /^\s*([\w.]+)\s*(?::\s*([\w.]+))?\s*(\[.*\])?\s*$/su;
 const KNOWN_SUPERVISOR_SPECS = new Set([
@@ -52,20 +51,5 @@ export function readRpcInterfaces(ctx: LoadContext): RpcInterfaceConfig[] {
     out.push({ name: section.slice(section.indexOf(':') + 1), factory, options });
   }
   return out;
-}
-
-/** [supervisorctl] as supervisorctl reads it; null when the section is absent. */
-export function readSupervisorctl(ctx: LoadContext, cwd: string): SupervisorctlConfig | null {
-  if (!ctx.parser.hasSection('supervisorctl')) return null;
-  const r = new SectionReader(ctx, 'supervisorctl', new Map());
-  const here = new Map([['here', ctx.here]]);
-  let serverurl = String(r.get('serverurl', 'http://localhost:9001', { extra: here }));
-  if (serverurl.startsWith('unix://')) serverurl = 'unix://' + pyAbspath(expandUser(serverurl.slice(7), ctx.pathEnv), cwd);
-  const prompt = String(r.get('prompt', 'supervisor'));
-  const username = r.optional('username') ?? null;
-  const password = r.optional('password') ?? null;
-  const history = r.optional('history_file', { extra: here });
-  const history_file = history ? pyAbspath(expandUser(history, ctx.pathEnv), cwd) : null;
-  return { serverurl, username, password, prompt, history_file };
 }
 

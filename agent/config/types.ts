@@ -130,14 +130,6 @@ export interface SupervisordConfig {
   readonly identifier: string;
 }
 
-export interface SupervisorctlConfig {
-  readonly serverurl: string;
-  readonly username: string | null;
-  readonly password: string | null;
-  readonly prompt: string;
-  readonly history_file: string | null;
-}
-
 export interface RpcInterfaceConfig {
   readonly name: string;
   readonly factory: string;
@@ -155,8 +147,6 @@ export interface LoadedConfig {
   readonly file: string;
   readonly supervisord: SupervisordConfig;
   readonly httpServers: readonly HttpServerConfig[];
-  /** null when the file has no [supervisorctl] section. */
-  readonly supervisorctl: SupervisorctlConfig | null;
   readonly rpcinterfaces: readonly RpcInterfaceConfig[];
   /** Groups sorted by priority (ties: by name), as supervisord creates them. */
   readonly groups: readonly GroupConfig[];
