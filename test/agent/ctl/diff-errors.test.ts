@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { supervisordAvailable } from '../../helpers/daemon.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
-import { compare, DAEMON_KINDS, freePort, normalised, runCtl, skipReal, startPair } from './harness.js';
+import { compare, freePort, normalised, runCtl, skipReal, startPair } from './harness.js';
 
 const skip = skipReal;
 
@@ -88,9 +88,7 @@ test('a server that is not there: refused port, missing socket file, unknown sch
   ]);
 });
 
-for (const kind of DAEMON_KINDS) {
-  test(`a daemon without [rpcinterface:supervisor] (${kind})`, { skip: skip || (supervisordAvailable ? false : 'no supervisord') }, async (t) => {
-    const pair = await startPair(t, kind, '', { noRpcInterface: true });
-    await Promise.all(COMMANDS.filter((c) => !c.startsWith('open')).map((c) => compare(pair, ['-c', '{CONF}', ...c.split(' ')])));
-  });
-}
+test(`a daemon without [rpcinterface:supervisor]`, { skip: skip || (supervisordAvailable ? false : 'no supervisord') }, async (t) => {
+  const pair = await startPair(t, '', { noRpcInterface: true });
+  await Promise.all(COMMANDS.filter((c) => !c.startsWith('open')).map((c) => compare(pair, ['-c', '{CONF}', ...c.split(' ')])));
+});

@@ -17,9 +17,19 @@ import { waitFor } from '../../helpers/wait-for.js';
 
 interface HasAfter { after(fn: () => void | Promise<void>): void }
 
-/** Daemons the differential tests run against (FV_CTL_DAEMONS=supervisord,fleetvisord for both). */
-export const DAEMON_KINDS: readonly DaemonKind[] = (process.env.FV_CTL_DAEMONS ?? 'supervisord')
-  .split(',').filter((k): k is DaemonKind => k === 'supervisord' || k === 'fleetvisord');
+/**
+ * What a differential test checks, besides the reference (the real supervisorctl against real
+ * supervisord 4.2.5): each candidate ctl against a daemon of the given kind, on an identical config.
+ * FV_CTL_CANDIDATES=ctl@daemon,... narrows the set (e.g. `fleetvisorctl@supervisord`).
+ */
+export interface Candidate { readonly ctl: CtlKind; readonly daemon: DaemonKind }
+export const CANDIDATES: readonly Candidate[] = (process.env.FV_CTL_CANDIDATES ?? 'fleetvisorctl@supervisord,supervisorctl@fleetvisord,fleetvisorctl@fleetvisord')
+  .split(',').map((c) => c.split('@')).flatMap(([ctl, daemon]) =>
+    (ctl === 'supervisorctl' || ctl === 'fleetvisorctl') && (daemon === 'supervisord' || daemon === 'fleetvisord') ? [{ ctl, daemon }] : []);
+
+export function label(c: Candidate): string {
+  return `${c.ctl} against ${c.daemon}`;
+}
 
 export const ctlBin = join(repoRoot, 'dist', 'agent', 'ctl', 'main.js');
 export const supervisorctlAvailable = existsSync(SUPERVISORCTL);
@@ -172,16 +182,22 @@ export async function startSite(t: HasAfter, kind: DaemonKind, body: string, opt
   return site;
 }
 
+/** One candidate and the daemon it talks to. */
+export interface Trial { readonly cand: Candidate; readonly site: Site }
+
 export interface Pair {
-  /** The daemon supervisorctl talks to. */
+  /** supervisord 4.2.5, which the real supervisorctl talks to: the reference. */
   readonly real: Site;
-  /** The daemon fleetvisorctl talks to. */
-  readonly ours: Site;
+  readonly trials: readonly Trial[];
+  /** Every site: the reference first. */
+  readonly sites: readonly Site[];
 }
 
-export async function startPair(t: HasAfter, kind: DaemonKind, body: string, opts: SiteOptions = {}): Promise<Pair> {
-  const [real, ours] = await Promise.all([startSite(t, kind, body, opts), startSite(t, kind, body, opts)]);
-  return { real, ours };
+/** The reference site and one site per candidate, all on `body`, all started side by side. */
+export async function startPair(t: HasAfter, body: string, opts: SiteOptions = {}): Promise<Pair> {
+  const [real, ...others] = await Promise.all([startSite(t, 'supervisord', body, opts), ...CANDIDATES.map((c) => startSite(t, c.daemon, body, opts))]);
+  const trials = CANDIDATES.map((cand, i) => ({ cand, site: others[i] as Site }));
+  return { real: real as Site, trials, sites: [real as Site, ...trials.map((x) => x.site)] };
 }
 
 /** `{CONF}`, `{DIR}` and `{URL}` in args become each side's own. */
@@ -200,17 +216,18 @@ function sortLines(r: CtlRun): CtlRun {
   return { ...r, stdout: r.stdout.split('\n').sort().join('\n') };
 }
 
-/** Runs `args` through both ctls (each against its daemon) and asserts the same normalised result. */
+/** Runs `args` through the reference and every candidate, and asserts the same normalised results. */
 export async function compare(pair: Pair, args: readonly string[], opts: CompareOptions = {}): Promise<CtlRun> {
-  const [real, ours] = await Promise.all([
-    runCtl('supervisorctl', argsFor(args, pair.real), { cwd: pair.real.dir, ...opts }),
-    runCtl('fleetvisorctl', argsFor(args, pair.ours), { cwd: pair.ours.dir, ...opts }),
-  ]);
+  const run = (ctl: CtlKind, site: Site) => runCtl(ctl, argsFor(args, site), { cwd: site.dir, ...opts });
+  const [real, ...theirs] = await Promise.all([run('supervisorctl', pair.real), ...pair.trials.map((x) => run(x.cand.ctl, x.site))]);
   const order = opts.unordered === true ? sortLines : (r: CtlRun): CtlRun => r;
-  const a = order(normalised(real, pair.real.dir, pair.real.serverurl));
-  const b = order(normalised(ours, pair.ours.dir, pair.ours.serverurl));
-  assert.deepEqual(b, a, `fleetvisorctl ${args.join(' ')}`);
-  return b;
+  const a = order(normalised(real as CtlRun, pair.real.dir, pair.real.serverurl));
+  let last = a;
+  pair.trials.forEach((x, i) => {
+    last = order(normalised(theirs[i] as CtlRun, x.site.dir, x.site.serverurl));
+    assert.deepEqual(last, a, `${label(x.cand)}: ${args.join(' ')}`);
+  });
+  return last;
 }
 
 /** One command line of compareAll: its words after `-c {CONF}`; a leading '~' means unordered. */
