@@ -7,6 +7,7 @@ import { median, type Kind } from './daemon.js';
 import { benchInfo, benchReadLog, benchStartup, benchStopStartAll } from './api.js';
 import { capture, crashRestart, rss } from './lifecycle.js';
 import { rawPipe, rawSpawn } from './machine.js';
+import { benchEvents } from './events.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const KINDS: Kind[] = ['fleetvisord', 'supervisord'];
@@ -80,6 +81,10 @@ async function main(): Promise<void> {
   row('daemon RSS, idle, 1000 programs', 'KiB', ...pick(r1000, (x) => x), 'lower');
   const perProc = (k: Kind) => r1000[k].map((v, i) => (v - (r0[k][i] ?? 0)) / 1000);
   row('RSS per supervised process ((RSS@1000 - RSS@0) / 1000)', 'KiB', perProc('fleetvisord'), perProc('supervisord'), 'lower');
+
+  const ev = await benchEvents(ROUNDS);
+  rows.push(...ev.rows);
+  process.stderr.write('measured events\n');
 
   console.log(`Fleetvisor bench, ${new Date().toISOString()}: ${ROUNDS} rounds each, alternating A B A B; medians.`);
   console.log('Ratio: how many times better fleetvisord is (>1 better, <1 worse).\n');
