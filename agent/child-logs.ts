@@ -46,8 +46,9 @@ export class ChildLogFactory {
 
   open(group: GroupConfig, p: ProcessConfig, channel: Channel, auto: AutoPaths, pid: () => number): OutputSink {
     const c = p[channel];
+    // Events may be buffered by listener pools long after the read buffer was reused: copy.
     const emit = (type: 'PROCESS_LOG' | 'PROCESS_COMMUNICATION') => (data: Buffer) => this.#deps.bus.notify({
-      type, channel, processName: p.name, groupName: group.name, pid: pid(), data,
+      type, channel, processName: p.name, groupName: group.name, pid: pid(), data: Buffer.from(data),
     });
     const sink = new ChildLogChannel({
       processName: p.name,

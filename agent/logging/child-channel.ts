@@ -66,8 +66,11 @@ export class ChildLogChannel implements OutputSink {
     this.label = `${pyStrRepr(opts.processName)} ${opts.channel}`;
   }
 
+  /** `chunk` may be a view of a reused read buffer: it is valid only during this call. */
   write(chunk: Buffer): void {
     if (this.closed || chunk.length === 0) return;
+    // The capture scanner keeps held-back bytes across calls: give it its own copy.
+    if (this.scanner !== null) chunk = Buffer.from(chunk);
     if (this.opts.isListenerStdout) {
       this.writeListenerOutput(chunk);
     } else if (this.scanner === null) {
