@@ -32,7 +32,7 @@ while IFS= read -r line; do
 done
 groups=
 if [ -n "$list" ] && [ -f "$list" ] && [ -O "$list" ]; then
-  while read -r pg st; do
+  while read -r pg st name; do
     case $pg in ''|*[!0-9]*) continue ;; esac
     if [ -r "/proc/$pg/stat" ]; then
       IFS= read -r stat < "/proc/$pg/stat" || stat=

@@ -11,7 +11,7 @@ import { NodeSpawner } from '../process/node-spawner.js';
 import { SupervisorState } from '../process/states.js';
 import { Supervisor } from '../supervisor.js';
 import { daemonGuardian, type Guardian } from './guardian.js';
-import { guardianListPath, killOrphans, ledgerPath, removeLedger, writeLedger } from './orphans.js';
+import { killOrphans, LedgerWriter, ledgerPath } from './orphans.js';
 import { removePidfile, writePidfile } from './pidfile.js';
 import { defaultServerUrl } from './server-url.js';
 import { openApi } from './api.js';
@@ -48,12 +48,12 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
   for (const line of opts.earlyInfo) log.info(line);
   const ledger = ledgerPath(sd.pidfile);
   for (const line of killOrphans(ledger)) log.warn(line);
-  const guardian = startGuardian(log, guardianListPath(ledger));
+  const guardian = startGuardian(log, ledger);
   if (!sd.nocleanup) cleanupAutoLogs(sd.childlogdir, sd.identifier, log);
 
   const bus = new EventBus();
   let ledgerQueued = false;
-  const starttimes = new Map<number, number>();
+  const ledgerWriter = new LedgerWriter(ledger);
   const supervisor: Supervisor = new Supervisor({
     config, log, bus, spawner: new NodeSpawner(), clock: realClock,
     baseEnv: childBaseEnv(), serverUrl: defaultServerUrl(config.httpServers),
@@ -63,7 +63,7 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
       // Coalesce: one ledger write per event-loop turn however many children changed.
       if (ledgerQueued) return;
       ledgerQueued = true;
-      setImmediate(() => { ledgerQueued = false; writeLedger(ledger, supervisor.liveChildren(), starttimes); });
+      setImmediate(() => { ledgerQueued = false; ledgerWriter.update(supervisor.liveChildren()); });
     },
   });
   let servers;
@@ -86,7 +86,7 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
   await supervisor.whenStopped();
   await servers?.close();
   outcome.dispose();
-  removeLedger(ledger);
+  ledgerWriter.remove();
   const result: LifeOutcome = supervisor.state === SupervisorState.RESTARTING ? 'restart' : 'shutdown';
   if (result === 'shutdown') {
     removePidfile(sd.pidfile);

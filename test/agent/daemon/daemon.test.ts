@@ -117,7 +117,7 @@ async function startTree(t: { after(fn: () => void | Promise<void>): void }, dir
   const child = pidOf(out, 'child');
   const grandchild = pidOf(out, 'grandchild');
   t.after(() => { for (const p of [child, grandchild]) if (isAlive(p)) process.kill(p, 'SIGKILL'); });
-  await waitFor(() => existsSync(join(dir, 'daemon.pid.children.txt')) && readFileSync(join(dir, 'daemon.pid.children.txt'), 'utf8').startsWith(`${child} `), { what: 'orphan ledger' });
+  await waitFor(() => existsSync(join(dir, 'daemon.pid.children')) && readFileSync(join(dir, 'daemon.pid.children'), 'utf8').split('\n').some((l) => l.startsWith(`${child} `)), { what: 'orphan ledger' });
   return { d, child, grandchild, guardian: guardianOf(d.pid) };
 }
 
@@ -178,5 +178,5 @@ test('one guardian per daemon: it survives SIGHUP restarts and leaves quietly at
   assert.equal(await d.stop(), 0);
   await waitFor(() => !isAlive(guardian), { timeoutMs: 5_000, what: 'the guardian to leave with the daemon' });
   assert.ok(!logLines(d.mainLog()).some((l) => l.includes('orphan guardian')), 'no guardian warning');
-  assert.ok(!existsSync(join(dir, 'daemon.pid.children')) && !existsSync(join(dir, 'daemon.pid.children.txt')), 'ledger removed');
+  assert.ok(!existsSync(join(dir, 'daemon.pid.children')), 'ledger removed');
 });

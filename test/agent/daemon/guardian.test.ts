@@ -77,7 +77,7 @@ test('a listed group whose leader pid now has another start time is left alone',
   const otherPid = other.pid ?? -1;
   t.after(() => { try { process.kill(otherPid, 'SIGKILL'); } catch { /* gone */ } });
   const starttime = readProcStat(otherPid)?.starttime ?? 0;
-  const s = await startStandIn(t, `${otherPid} ${starttime + 1}`);
+  const s = await startStandIn(t, `${otherPid} ${starttime + 1} other`);
   process.kill(-s.daemon, 'SIGKILL');
   await waitFor(() => !isAlive(s.guardian), { what: 'the guardian to exit', timeoutMs: 5000 });
   assert.ok(!isAlive(s.child), 'the real child group was ended');
