@@ -98,7 +98,7 @@ test('the status page lists every process by group then name, with state, descri
   const classes = [...r.body.matchAll(/<tr class="([^"]*)">/g)].map((m) => m[1]);
   assert.deepEqual(classes, ['', 'shade', '', 'shade', '', 'shade']);
   assert.match(r.body, /<span class="version">4\.2\.5<\/span>/);
-  assert.match(r.body, new RegExp(`2006-<span class="year">${new Date().getFullYear()}</span>`));
+  assert.match(r.body, new RegExp(`Fleetvisor &copy; 2026-<span class="year">${new Date().getFullYear()}</span>`));
   // The message box is there but hidden without a message.
   assert.match(r.body, /<div id="statusmessage" class="hidden"><\/div>/);
 });
