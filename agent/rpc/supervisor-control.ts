@@ -54,11 +54,16 @@ export class ControlMethods {
     });
   }
 
-  async startProcessGroup(name: string, wait: boolean): Promise<XmlRpcValue> {
+  /** The *ProcessGroup methods: a bare group name, then `op` over its processes by priority. */
+  async #overGroup(name: string, predicate: (t: Target) => boolean, op: (namespec: string) => XmlRpcValue | Promise<XmlRpcValue>): Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
     const group = this.#sup.group(name);
     if (group === undefined) throw new RpcFault(Faults.BAD_NAME, name);
-    return asWire(await forEachProcess(groupTargets(group), isNotRunning, (n) => this.startProcess(n, wait)));
+    return asWire(await forEachProcess(groupTargets(group), predicate, op));
+  }
+
+  startProcessGroup(name: string, wait: boolean): Promise<XmlRpcValue> {
+    return this.#overGroup(name, isNotRunning, (n) => this.startProcess(n, wait));
   }
 
   async startAllProcesses(wait: boolean): Promise<XmlRpcValue> {
@@ -80,11 +85,8 @@ export class ControlMethods {
     });
   }
 
-  async stopProcessGroup(name: string, wait: boolean): Promise<XmlRpcValue> {
-    assertRunning(this.#ctx);
-    const group = this.#sup.group(name);
-    if (group === undefined) throw new RpcFault(Faults.BAD_NAME, name);
-    return asWire(await forEachProcess(groupTargets(group), isRunning, (n) => this.stopProcess(n, wait)));
+  stopProcessGroup(name: string, wait: boolean): Promise<XmlRpcValue> {
+    return this.#overGroup(name, isRunning, (n) => this.stopProcess(n, wait));
   }
 
   async stopAllProcesses(wait: boolean): Promise<XmlRpcValue> {
@@ -103,11 +105,8 @@ export class ControlMethods {
     return true;
   }
 
-  async signalProcessGroup(name: string, signal: XmlRpcValue): Promise<XmlRpcValue> {
-    assertRunning(this.#ctx);
-    const group = this.#sup.group(name);
-    if (group === undefined) throw new RpcFault(Faults.BAD_NAME, name);
-    return asWire(await forEachProcess(groupTargets(group), isSignallable, (n) => this.signalProcess(n, signal)));
+  signalProcessGroup(name: string, signal: XmlRpcValue): Promise<XmlRpcValue> {
+    return this.#overGroup(name, isSignallable, (n) => this.signalProcess(n, signal));
   }
 
   async signalAllProcesses(signal: XmlRpcValue): Promise<XmlRpcValue> {

@@ -57,6 +57,34 @@ test('the core imports nothing from rpc, http, ctl, hub or transport libraries',
   assert.deepEqual(violations(), []);
 });
 
+/** Layers above the core, style.md 3.3: [layer, targets it must never import]. */
+const UPPER_RULES: readonly [string, readonly string[]][] = [
+  // The HTTP layer serves the RPC registry; it never reaches the process machine or the daemon.
+  ['agent/http', ['agent/supervisor.js', 'agent/process', 'agent/daemon', 'agent/events', 'agent/ctl', 'agent/main.js', 'hub']],
+  // The RPC layer calls into the Supervisor; it never knows about HTTP, the CLI or the daemon wiring.
+  ['agent/rpc', ['agent/http', 'agent/ctl', 'agent/daemon', 'agent/main.js', 'hub']],
+];
+
+export function upperViolations(): string[] {
+  const bad: string[] = [];
+  for (const [layer, forbidden] of UPPER_RULES) {
+    for (const file of tsFiles(join(root, layer))) {
+      const from = relative(root, file);
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(root, resolve(dirname(file), spec));
+        if (forbidden.some((d) => target === d || target.startsWith(d + '/'))) bad.push(`${from} -> ${target}`);
+      }
+    }
+  }
+  return bad;
+}
+
+test('http never imports the process machine or the daemon; rpc never imports http, ctl or the daemon', () => {
+  assert.ok(tsFiles(join(root, 'agent/http')).length > 5 && tsFiles(join(root, 'agent/rpc')).length > 5);
+  assert.deepEqual(upperViolations(), []);
+});
+
 test('the checker itself catches an upward import', () => {
   const re = /(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s*['"]([^'"]+)['"]/g;
   const sample = "import { x } from '../rpc/faults.js';\nimport http from 'node:http';";
