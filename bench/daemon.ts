@@ -22,12 +22,17 @@ export interface BenchDaemon {
   stop(): Promise<void>;
 }
 
+/** Extra node flags for fleetvisord (BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`), to profile a bench. */
+function nodeArgs(): string[] {
+  return (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+}
+
 export function startBenchDaemon(kind: Kind, body: string): BenchDaemon {
   const dir = mkdtempSync(join(tmpdir(), `fv-bench-${kind}-`));
   const conf = join(dir, 'supervisord.conf');
   writeFileSync(conf, `[supervisord]\nlogfile=${dir}/main.log\npidfile=${dir}/d.pid\nchildlogdir=${dir}\nnodaemon=true\nsilent=true\nminfds=4096\n${body}`);
   const [cmd, args] = kind === 'fleetvisord'
-    ? [process.execPath, [join(repoRoot, 'dist', 'agent', 'main.js'), '-c', conf]]
+    ? [process.execPath, [...nodeArgs(), join(repoRoot, 'dist', 'agent', 'main.js'), '-c', conf]]
     : ['/usr/bin/supervisord', ['-c', conf]];
   const startedAt = performance.now();
   const proc = spawn(cmd, args, { cwd: dir, stdio: 'ignore' });

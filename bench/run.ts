@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { median, type Kind } from './daemon.js';
 import { benchInfo, benchReadLog, benchStartup, benchStopStartAll } from './api.js';
 import { capture, crashRestart, rss } from './lifecycle.js';
-import { rawPipe, rawSpawn } from './machine.js';
+import { rawHelperSpawn, rawPipe, rawSpawn } from './machine.js';
 import { benchEvents } from './events.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
@@ -38,7 +38,15 @@ async function main(): Promise<void> {
   try { execFileSync('/usr/bin/supervisord', ['-v']); } catch { throw new Error('supervisord 4.2.5 is needed: apt-get install -y supervisor'); }
   const spawnLimit: number[] = [];
   const pipeLimit: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) { spawnLimit.push(await rawSpawn(500)); pipeLimit.push(await rawPipe(1024)); }
+  const helperLimit: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    spawnLimit.push(await rawSpawn(500));
+    const h = await rawHelperSpawn(500);
+    if (h !== null) helperLimit.push(h);
+    pipeLimit.push(await rawPipe(1024));
+  }
+  const forkLimits: [string, number][] = [['node', median(spawnLimit)]];
+  if (helperLimit.length > 0) forkLimits.push(['fv-spawn', median(helperLimit)]);
 
   const info = await measure('getAllProcessInfo/getState at 1000', (k) => benchInfo(k, 1000));
   row('getAllProcessInfo, 1000 processes, 1 client', 'calls/s', ...pick(info, (x) => x.all1.callsPerS), 'higher');
@@ -53,7 +61,11 @@ async function main(): Promise<void> {
     row(`launch to ${n} programs RUNNING`, 'ms', ...pick(s, (x) => x.runningMs), 'lower');
     row(`  longest getState answer meanwhile`, 'ms', ...pick(s, (x) => x.apiMaxMs), 'lower');
     rows.push(`|   getState calls answered / failed meanwhile | ${s.fleetvisord.map((x) => `${x.apiCalls}/${x.apiFailures}`).join(', ')} | ${s.supervisord.map((x) => `${x.apiCalls}/${x.apiFailures}`).join(', ')} | |`);
-    if (n === 500) rows.push(`|   vs raw fork/exec of 500 (${fmt(median(spawnLimit))} ms) | ${(median(s.fleetvisord.map((x) => x.runningMs)) / median(spawnLimit)).toFixed(2)}x | ${(median(s.supervisord.map((x) => x.runningMs)) / median(spawnLimit)).toFixed(2)}x | |`);
+    if (n === 500) {
+      for (const [from, limit] of forkLimits) {
+        rows.push(`|   vs raw fork/exec of 500 from ${from} (${fmt(limit)} ms) | ${(median(s.fleetvisord.map((x) => x.runningMs)) / limit).toFixed(2)}x | ${(median(s.supervisord.map((x) => x.runningMs)) / limit).toFixed(2)}x | |`);
+      }
+    }
   }
   const bulk = await measure('stopAll/startAll 500', (k) => benchStopStartAll(k, 500));
   row('stopAllProcesses(wait) of 500', 'ms', ...pick(bulk, (x) => x.stopAllMs), 'lower');
@@ -91,7 +103,7 @@ async function main(): Promise<void> {
   console.log('| measure | fleetvisord | supervisord 4.2.5 | ratio |');
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(r);
-  console.log(`\nMachine limits in this run: raw fork/exec of 500 children from node ${fmt(median(spawnLimit))} ms; raw pipe into node ${fmt(median(pipeLimit))} MiB/s.`);
+  console.log(`\nMachine limits in this run: raw fork/exec of 500 children from node ${fmt(median(spawnLimit))} ms, from fv-spawn ${helperLimit.length > 0 ? `${fmt(median(helperLimit))} ms (to exit)` : 'not built'}; raw pipe into node ${fmt(median(pipeLimit))} MiB/s.`);
 }
 
 main().catch((err: unknown) => { console.error(err); process.exit(1); });

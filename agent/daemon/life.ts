@@ -8,6 +8,7 @@ import { createMainLogger } from '../logging/main-log.js';
 import { pyStrRepr } from '../logging/py-repr.js';
 import { realClock } from '../process/clock.js';
 import { NodeSpawner } from '../process/node-spawner.js';
+import { HELPER_ENV, sharedHelper } from '../process/spawn-helper.js';
 import { SupervisorState } from '../process/states.js';
 import { Supervisor } from '../supervisor.js';
 import { daemonGuardian, type Guardian } from './guardian.js';
@@ -51,6 +52,10 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
   const guardian = startGuardian(log, ledger);
   if (!sd.nocleanup) cleanupAutoLogs(sd.childlogdir, sd.identifier, log);
 
+  if (sharedHelper() === null) {
+    const why = process.env[HELPER_ENV] === '0' ? `${HELPER_ENV}=0` : 'fv-spawn not built (no C compiler at npm run build?)';
+    log.info(`children are spawned by node's child_process (${why}); fv-spawn is faster`);
+  }
   const bus = new EventBus();
   let ledgerQueued = false;
   const ledgerWriter = new LedgerWriter(ledger);

@@ -1,6 +1,5 @@
 // A spawned child as the machine sees it: pid, pipes, kill by pid or process group, and an exit
 // callback that waits for the pipes to drain (bounded, since a grandchild may hold them open).
-import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { SpawnedChild } from './spawner.js';
@@ -8,7 +7,13 @@ import type { SpawnedChild } from './spawner.js';
 /** How long to wait, after the exit, for pipes a grandchild may keep open (real milliseconds). */
 export const DRAIN_GRACE_MS = 100;
 
-type ExitCallback = (code: number | null, signal: number | null) => void;
+type ExitCallback = (code: number | null, signal: number | null, coreDumped: boolean) => void;
+
+/** What reports a child's end: node's ChildProcess, or the spawn helper's per-child emitter. */
+export interface ExitSource {
+  on(event: 'error', cb: (err: Error) => void): unknown;
+  once(event: 'exit', cb: (code: number | null, signal: NodeJS.Signals | null, coreDumped?: boolean) => void): unknown;
+}
 
 export function signalNumber(name: NodeJS.Signals | null): number | null {
   if (name === null) return null;
@@ -21,12 +26,12 @@ export class NodeChild implements SpawnedChild {
   readonly stdout: Readable;
   readonly stderr: Readable | null;
   #openStreams: number;
-  #exit: { code: number | null; signal: number | null } | null = null;
+  #exit: { code: number | null; signal: number | null; core: boolean } | null = null;
   #callbacks: ExitCallback[] = [];
   #fired = false;
   #grace: NodeJS.Timeout | null = null;
 
-  constructor(proc: ChildProcess, pid: number, stdout: Readable, stderr: Readable | null, stdin: Writable | null = proc.stdin) {
+  constructor(proc: ExitSource, pid: number, stdout: Readable, stderr: Readable | null, stdin: Writable | null) {
     this.pid = pid;
     this.stdin = stdin;
     this.stdout = stdout;
@@ -39,7 +44,7 @@ export class NodeChild implements SpawnedChild {
       s.on('error', () => { /* a read error ends the stream like EOF does */ });
       s.once('close', () => { this.#openStreams -= 1; this.#maybeFire(); });
     }
-    proc.once('exit', (code, sig) => this.#onProcessExit(code, signalNumber(sig)));
+    proc.once('exit', (code, sig, core) => this.#onProcessExit(code, signalNumber(sig), core === true));
   }
 
   kill(sig: number, group: boolean): void {
@@ -57,12 +62,12 @@ export class NodeChild implements SpawnedChild {
   }
 
   onExit(cb: ExitCallback): void {
-    if (this.#fired && this.#exit !== null) cb(this.#exit.code, this.#exit.signal);
+    if (this.#fired && this.#exit !== null) cb(this.#exit.code, this.#exit.signal, this.#exit.core);
     else this.#callbacks.push(cb);
   }
 
-  #onProcessExit(code: number | null, signal: number | null): void {
-    this.#exit = { code, signal };
+  #onProcessExit(code: number | null, signal: number | null, core: boolean): void {
+    this.#exit = { code, signal, core };
     if (this.#openStreams > 0) this.#grace = setTimeout(() => this.#detach(), DRAIN_GRACE_MS);
     this.#maybeFire();
   }
@@ -80,7 +85,7 @@ export class NodeChild implements SpawnedChild {
     this.#fired = true;
     if (this.#grace !== null) clearTimeout(this.#grace);
     this.stdin?.destroy();
-    const { code, signal } = this.#exit;
-    for (const cb of this.#callbacks.splice(0)) cb(code, signal);
+    const { code, signal, core } = this.#exit;
+    for (const cb of this.#callbacks.splice(0)) cb(code, signal, core);
   }
 }

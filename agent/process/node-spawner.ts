@@ -9,6 +9,7 @@ import { SpawnError } from './errors.js';
 import { closeFds, fifoPool, type PipeFds } from './fifo-pool.js';
 import { NodeChild } from './node-child.js';
 import { childCwd, execvpTarget, needsSetuid, NOT_SPAWNED, preflightFailure } from './preflight.js';
+import { helperCanCarry, sharedHelper, type HelperSpawn, type SpawnHelper } from './spawn-helper.js';
 import type { SpawnRequest, SpawnedChild, Spawner } from './spawner.js';
 
 export { preflightFailure } from './preflight.js';
@@ -100,6 +101,13 @@ function exhaustedFds(): string | null {
 }
 
 export class NodeSpawner implements Spawner {
+  readonly #helper: () => SpawnHelper | null;
+
+  /** `helper` gives the spawn helper to use (null: node's spawn); the daemon's shared one by default. */
+  constructor(helper: () => SpawnHelper | null = sharedHelper) {
+    this.#helper = helper;
+  }
+
   spawn(req: SpawnRequest): SpawnedChild {
     const pipes = ChildPipes.make(req.stdinFd === undefined || req.stdinFd === null, !req.redirectStderr);
     try {
@@ -115,6 +123,8 @@ export class NodeSpawner implements Spawner {
   }
 
   #launch(req: SpawnRequest, pipes: ChildPipes): SpawnedChild {
+    const viaHelper = this.#viaHelper(req, pipes);
+    if (viaHelper !== null) return viaHelper;
     const cmd = commandLine(req);
     const saved = req.umask === null ? null : process.umask(req.umask);
     let proc: ChildProcess;
@@ -136,6 +146,30 @@ export class NodeSpawner implements Spawner {
     if (proc.pid === undefined) return this.#execFailed(proc, req, pipes);
     const ends = pipes.parentEnds();
     return new NodeChild(proc, proc.pid, ends.stdout, ends.stderr, ends.stdin);
+  }
+
+  /**
+   * The fast path: fv-spawn forks and execs (an fcgi socket as fd 0 and user= stay with node's
+   * spawn and setpriv). null when the helper is not there or cannot carry the request.
+   */
+  #viaHelper(req: SpawnRequest, pipes: ChildPipes): SpawnedChild | null {
+    if ((req.stdinFd ?? null) !== null || needsSetuid(req)) return null;
+    const helper = this.#helper();
+    if (helper === null) return null;
+    const [stdinFd, stdoutFd, stderrFd] = pipes.stdio() as number[];
+    if (stdinFd === undefined || stdoutFd === undefined || stderrFd === undefined) return null;
+    const hreq: HelperSpawn = {
+      file: commandLine(req).file, argv: req.argv, env: req.env, cwd: req.cwd, umask: req.umask,
+      stdinFd, stdoutFd, stderrFd,
+    };
+    if (!helperCanCarry(hreq)) return null;
+    const result = helper.spawn(hreq);
+    if ('error' in result) {
+      if (result.error === 'EPIPE' && !helper.alive) return null; // it died: node's spawn takes over
+      throw new SpawnError(result.error);
+    }
+    const ends = pipes.parentEnds();
+    return new NodeChild(helper.exitsOf(result.pid), result.pid, ends.stdout, ends.stderr, ends.stdin);
   }
 
   /**

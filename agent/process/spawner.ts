@@ -33,9 +33,10 @@ export interface SpawnedChild {
   kill(sig: number, group: boolean): void;
   /**
    * Called once, after the child exited AND its output pipes delivered everything (or a short
-   * grace period passed because a grandchild holds them open).
+   * grace period passed because a grandchild holds them open). `coreDumped` is known only to the
+   * spawn helper (node does not report it).
    */
-  onExit(cb: (code: number | null, signal: number | null) => void): void;
+  onExit(cb: (code: number | null, signal: number | null, coreDumped?: boolean) => void): void;
 }
 
 /** Throws SpawnError (errno name in `code`) when pipes or the fork cannot be made. */

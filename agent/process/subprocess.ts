@@ -126,7 +126,7 @@ export class Subprocess {
     log.info(`spawned: '${name}' with pid ${child.pid}`);
     this.#spawnerr = '';
     this.#delay = clock.now() + this.config.startsecs;
-    child.onExit((code, signal) => this.#finish(child, code, signal));
+    child.onExit((code, signal, core) => this.#finish(child, code, signal, core === true));
   }
 
   /** Resolve, open outputs, fork; returns null after recording the failure (STARTING -> BACKOFF). */
@@ -328,12 +328,12 @@ export class Subprocess {
   }
 
   /** The child is gone and its output drained: supervisord's finish() (reference 2.5). */
-  #finish(child: SpawnedChild, code: number | null, signal: number | null): void {
+  #finish(child: SpawnedChild, code: number | null, signal: number | null, coreDumped: boolean): void {
     if (child !== this.#child) return;
     const { log, clock } = this.#deps;
     const name = this.config.name;
     this.#closeSinks();
-    const { exitstatus, text } = describeExit(code, signal);
+    const { exitstatus, text } = describeExit(code, signal, coreDumped);
     const now = clock.now();
     this.#laststop = now;
     let tooQuickly = false;

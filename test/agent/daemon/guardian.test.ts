@@ -31,6 +31,8 @@ async function startStandIn(t: { after(fn: () => void): void }, extra?: string):
   assert.ok(m);
   const [child, grandchild, guardian] = [Number(m[1]), Number(m[2]), Number(m[3])];
   pids.push(child, grandchild, guardian);
+  // The child leads its process group; the shell may fork its last `sleep` rather than exec it.
+  t.after(() => { try { process.kill(-child, 'SIGKILL'); } catch { /* gone */ } });
   // The stand-in's own exit would remove its FIFO directory; a SIGKILL with its guardian does not.
   t.after(() => rmSync(m[4] ?? '/nonexistent', { recursive: true, force: true }));
   return { daemon, child, grandchild, guardian, dir: m[4] ?? '', out: () => out };

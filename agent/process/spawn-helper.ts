@@ -1,0 +1,244 @@
+// The daemon side of fv-spawn (native/fv-spawn.c): one small helper process that forks and execs
+// children, so the daemon never forks its own large address space. A request is written and its
+// reply read synchronously (the helper answers right after its fork, well under a millisecond);
+// exits arrive asynchronously on a second channel as the helper reaps them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { accessSync, constants as fsConstants, readFileSync, readSync, writeSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closeFds, fifoPool } from './fifo-pool.js';
+
+/** Where `npm run build` puts the compiled helper (dist/native/fv-spawn). */
+export const HELPER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'fv-spawn');
+
+/** Set to 0 to spawn with node's child_process instead (the helper is also skipped when not built). */
+export const HELPER_ENV = 'FLEETVISOR_SPAWN_HELPER';
+
+/** What the helper needs for one child: the daemon's fds of the child's pipe ends, by number. */
+export interface HelperSpawn {
+  readonly file: string;
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string | null;
+  readonly umask: number | null;
+  readonly stdinFd: number;
+  readonly stdoutFd: number;
+  readonly stderrFd: number;
+}
+
+export type HelperResult = { readonly pid: number } | { readonly error: string };
+
+/** Emits 'exit' (code, signal name, core dumped) once, like a ChildProcess; never 'error'. */
+export type HelperExits = EventEmitter;
+
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
+  Object.entries(osConstants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
+);
+
+/** A wait status as (exit code, signal name), as node reports a ChildProcess's end. */
+export function decodeWaitStatus(status: number): { code: number | null; signal: NodeJS.Signals | null; core: boolean } {
+  const sig = status & 0x7f;
+  if (sig === 0) return { code: (status >> 8) & 0xff, signal: null, core: false };
+  return { code: null, signal: SIGNAL_NAMES.get(sig) ?? null, core: (status & 0x80) !== 0 };
+}
+
+function frame(id: number, req: HelperSpawn): Buffer {
+  const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
+  const fields = [
+    String(id), req.file, req.cwd ?? '', req.umask === null ? '' : String(req.umask),
+    String(req.stdinFd), String(req.stdoutFd), String(req.stderrFd),
+    String(req.argv.length), ...req.argv, String(env.length), ...env,
+  ];
+  const body = Buffer.from(fields.join('\0') + '\0', 'utf8');
+  const out = Buffer.allocUnsafe(4 + body.length);
+  out.writeUInt32LE(body.length, 0);
+  body.copy(out, 4);
+  return out;
+}
+
+/** Strings the helper's NUL-separated frame cannot carry; node's spawn reports those itself. */
+export function helperCanCarry(req: HelperSpawn): boolean {
+  if (req.argv.length === 0) return false;
+  const has = (s: string): boolean => s.includes('\0');
+  if (has(req.file) || (req.cwd !== null && has(req.cwd)) || req.argv.some(has)) return false;
+  return !Object.entries(req.env).some(([k, v]) => has(k) || has(v) || k.includes('='));
+}
+
+export class SpawnHelper {
+  readonly #proc: ChildProcess;
+  readonly #requestFd: number;
+  readonly #replyFd: number;
+  readonly #exits = new Map<number, HelperExits>();
+  #nextId = 1;
+  #replyTail = '';
+  #exitTail = '';
+  #dead = false;
+  #orphanPoll: NodeJS.Timeout | null = null;
+
+  private constructor(proc: ChildProcess, requestFd: number, replyFd: number) {
+    this.#proc = proc;
+    this.#requestFd = requestFd;
+    this.#replyFd = replyFd;
+    proc.stdout?.setEncoding('latin1');
+    proc.stdout?.on('data', (s: string) => this.#onExitData(s));
+    proc.once('exit', () => this.#onDeath());
+    proc.on('error', () => this.#onDeath());
+    proc.unref();
+    this.#refExits();
+  }
+
+  /** The exit channel keeps the event loop alive exactly while children are alive. */
+  #refExits(): void {
+    const out = this.#proc.stdout as unknown as { ref?: () => void; unref?: () => void } | null;
+    if (this.#exits.size > 0) out?.ref?.();
+    else out?.unref?.();
+  }
+
+  /** Starts a helper; null when it is disabled, not built or cannot start. */
+  static start(binary = HELPER_PATH): SpawnHelper | null {
+    if (process.env[HELPER_ENV] === '0') return null;
+    try { accessSync(binary, fsConstants.X_OK); } catch { return null; }
+    let request: { readFd: number; writeFd: number } | null = null;
+    let reply: { readFd: number; writeFd: number } | null = null;
+    try {
+      request = fifoPool.pipe();
+      reply = fifoPool.pipe();
+      const proc = spawn(binary, [String(process.pid)], {
+        detached: true, stdio: [request.readFd, 'pipe', 'inherit', reply.writeFd],
+      });
+      if (proc.pid === undefined) {
+        proc.on('error', () => { /* reported by the null */ });
+        closeFds(request.writeFd, reply.readFd);
+        return null;
+      }
+      return new SpawnHelper(proc, request.writeFd, reply.readFd);
+    } catch {
+      closeFds(request?.writeFd, reply?.readFd);
+      return null;
+    } finally {
+      closeFds(request?.readFd, reply?.writeFd);
+    }
+  }
+
+  get alive(): boolean { return !this.#dead; }
+  get pid(): number { return this.#proc.pid ?? -1; }
+
+  /** Forks and execs one child; the pid, or the errno name of what failed before the fork. */
+  spawn(req: HelperSpawn): HelperResult {
+    if (this.#dead) return { error: 'EPIPE' };
+    const id = this.#nextId++;
+    try {
+      const buf = frame(id, req);
+      for (let off = 0; off < buf.length;) off += writeSync(this.#requestFd, buf, off);
+      const line = this.#readReply();
+      const [kind, gotId, value = ''] = line.split(' ');
+      if (gotId !== String(id)) throw new Error(`fv-spawn answered ${line} to request ${id}`);
+      if (kind === 'P') {
+        const pid = Number(value);
+        this.#exits.set(pid, new EventEmitter());
+        if (this.#exits.size === 1) this.#refExits();
+        return { pid };
+      }
+      return { error: value || 'EIO' };
+    } catch {
+      this.#onDeath();
+      return { error: 'EPIPE' };
+    }
+  }
+
+  /** The exit emitter of a child spawn() returned. */
+  exitsOf(pid: number): HelperExits {
+    const e = this.#exits.get(pid);
+    if (e === undefined) throw new Error(`no helper child ${pid}`);
+    return e;
+  }
+
+  /** Closes the request channel: the helper exits once it reaped what it is told of. */
+  close(): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    closeFds(this.#requestFd, this.#replyFd);
+  }
+
+  #readReply(): string {
+    const chunk = Buffer.allocUnsafe(256);
+    for (;;) {
+      const nl = this.#replyTail.indexOf('\n');
+      if (nl >= 0) {
+        const line = this.#replyTail.slice(0, nl);
+        this.#replyTail = this.#replyTail.slice(nl + 1);
+        return line;
+      }
+      const n = readSync(this.#replyFd, chunk, 0, chunk.length, null);
+      if (n === 0) throw new Error('fv-spawn closed its replies');
+      this.#replyTail += chunk.toString('latin1', 0, n);
+    }
+  }
+
+  #onExitData(s: string): void {
+    const text = this.#exitTail + s;
+    const lines = text.split('\n');
+    this.#exitTail = lines.pop() ?? '';
+    for (const line of lines) {
+      const [kind, pidText, statusText] = line.split(' ');
+      if (kind !== 'X') continue;
+      const pid = Number(pidText);
+      const exits = this.#exits.get(pid);
+      if (exits === undefined) continue;
+      this.#exits.delete(pid);
+      const { code, signal, core } = decodeWaitStatus(Number(statusText));
+      exits.emit('exit', code, signal, core);
+    }
+    if (this.#exits.size === 0) this.#refExits();
+  }
+
+  /**
+   * The helper died (killed from outside): its children were re-parented and their statuses are
+   * lost. Each is polled until it is gone, then reported with an unknown cause.
+   */
+  #onDeath(): void {
+    if (this.#orphanPoll !== null) return;
+    this.#dead = true;
+    closeFds(this.#requestFd, this.#replyFd);
+    if (this.#exits.size === 0) return;
+    this.#orphanPoll = setInterval(() => {
+      for (const [pid, exits] of this.#exits) {
+        if (isAlive(pid)) continue;
+        this.#exits.delete(pid);
+        exits.emit('exit', null, null);
+      }
+      if (this.#exits.size === 0 && this.#orphanPoll !== null) clearInterval(this.#orphanPoll);
+    }, 1000);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A zombie still answers kill(0): it has ended.
+  try {
+    const stat = readProcStat(pid);
+    return stat !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The state letter of /proc/<pid>/stat (R, S, Z ...). */
+function readProcStat(pid: number): string {
+  const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3);
+}
+
+let shared: SpawnHelper | null | undefined;
+
+/** The daemon's one helper, started on first use; null while spawns go through node instead. */
+export function sharedHelper(): SpawnHelper | null {
+  if (shared === undefined || (shared !== null && !shared.alive)) shared = SpawnHelper.start();
+  return shared;
+}

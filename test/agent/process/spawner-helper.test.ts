@@ -1,0 +1,122 @@
+// The spawner cases through fv-spawn, the daemon's spawn helper, and what is the helper's own:
+// children are its children, get exactly fds 0-2, their wait statuses decode as node's do, it
+// survives the signals a terminal sends the daemon's group, ends at EOF, and when it is killed
+// the daemon falls back to node's spawn and still learns that the orphaned children ended.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeSpawner } from '../../../agent/process/node-spawner.js';
+import { decodeWaitStatus, HELPER_PATH, SpawnHelper } from '../../../agent/process/spawn-helper.js';
+import type { SpawnRequest, SpawnedChild } from '../../../agent/process/spawner.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { spawnerCases } from './spawner-cases.js';
+
+const helper = SpawnHelper.start();
+test.after(() => helper?.close());
+assert.ok(helper !== null, `fv-spawn is built by npm run build (${HELPER_PATH})`);
+
+spawnerCases('fv-spawn', () => helper);
+
+function request(over: Partial<SpawnRequest>): SpawnRequest {
+  return { file: '/bin/sleep', argv: ['sleep', '30'], env: { PATH: '/usr/bin:/bin' }, cwd: null, user: null,
+    umask: null, redirectStderr: false, parentDeathSignal: null, ...over };
+}
+
+function ppidOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+function exitOf(child: SpawnedChild): Promise<{ code: number | null; signal: number | null }> {
+  child.stdout.resume();
+  child.stderr?.resume();
+  return new Promise((resolve) => child.onExit((code, signal) => resolve({ code, signal })));
+}
+
+function killAfter(t: { after(fn: () => void): void }, pid: number): void {
+  t.after(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } });
+}
+
+test('wait statuses decode as node reports them: exit codes, signals, core dumps', () => {
+  const cases: [number, ReturnType<typeof decodeWaitStatus>][] = [
+    [0, { code: 0, signal: null, core: false }],
+    [1 << 8, { code: 1, signal: null, core: false }],
+    [127 << 8, { code: 127, signal: null, core: false }],
+    [255 << 8, { code: 255, signal: null, core: false }],
+    [constants.signals.SIGTERM, { code: null, signal: 'SIGTERM', core: false }],
+    [constants.signals.SIGKILL, { code: null, signal: 'SIGKILL', core: false }],
+    [constants.signals.SIGSEGV | 0x80, { code: null, signal: 'SIGSEGV', core: true }],
+  ];
+  for (const [status, want] of cases) assert.deepEqual(decodeWaitStatus(status), want, `status ${status}`);
+});
+
+test('children are the helper\'s, each in its own session, with exactly fds 0, 1 and 2', async (t) => {
+  assert.ok(helper !== null);
+  const spawner = new NodeSpawner(() => helper);
+  const child = spawner.spawn(request({ file: '/bin/sh', argv: ['sh', '-c', 'ls /proc/self/fd; ps -o sid= -p $$; exit 3'] }));
+  killAfter(t, child.pid);
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+  const ppid = ppidOf(child.pid);
+  assert.equal(ppid, helper.pid);
+  assert.deepEqual(await exitOf(child), { code: 3, signal: null });
+  const [fds, sid] = [out.split('\n').slice(0, -2), out.split('\n').at(-2)?.trim()];
+  // fd 3 is ls's own, reading /proc/self/fd; nothing the daemon had open leaks into the child.
+  assert.deepEqual(fds, ['0', '1', '2', '3']);
+  assert.equal(sid, String(child.pid));
+});
+
+test('a signal death arrives as the signal number', async (t) => {
+  assert.ok(helper !== null);
+  const child = new NodeSpawner(() => helper).spawn(request({}));
+  killAfter(t, child.pid);
+  const done = exitOf(child);
+  child.kill(constants.signals.SIGTERM, false);
+  assert.deepEqual(await done, { code: null, signal: constants.signals.SIGTERM });
+});
+
+test('the helper ignores the signals a terminal sends the daemon\'s group, and exits at EOF', async () => {
+  const own = SpawnHelper.start();
+  assert.ok(own !== null);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) process.kill(own.pid, sig);
+  const child = new NodeSpawner(() => own).spawn(request({ file: '/bin/true', argv: ['true'] }));
+  assert.deepEqual(await exitOf(child), { code: 0, signal: null }, 'still spawning and reaping');
+  const pid = own.pid;
+  own.close();
+  await waitFor(() => !readdirSync('/proc').includes(String(pid)), { what: 'helper gone after EOF' });
+});
+
+test('a killed helper: its orphaned children are still reported as ended, and node\'s spawn takes over', async (t) => {
+  const own = SpawnHelper.start();
+  assert.ok(own !== null);
+  const spawner = new NodeSpawner(() => own);
+  const orphan = spawner.spawn(request({}));
+  killAfter(t, orphan.pid);
+  const ended = exitOf(orphan);
+  process.kill(own.pid, 'SIGKILL');
+  await waitFor(() => !own.alive, { what: 'helper death noticed' });
+  const next = spawner.spawn(request({}));
+  killAfter(t, next.pid);
+  assert.equal(ppidOf(next.pid), process.pid, 'spawned by node now');
+  process.kill(orphan.pid, 'SIGKILL');
+  assert.deepEqual(await ended, { code: null, signal: null }, 'the status was lost with the helper');
+  next.kill(constants.signals.SIGKILL, false);
+  await exitOf(next);
+});
+
+const corePattern = (() => { try { return readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim(); } catch { return ''; } })();
+
+test('a core dump is reported, as supervisord\'s "(core dumped)" needs', { skip: corePattern === 'core' ? false : `core_pattern is ${JSON.stringify(corePattern)}` }, async (t) => {
+  assert.ok(helper !== null);
+  const dir = mkdtempSync(join(tmpdir(), 'fv-core-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const child = new NodeSpawner(() => helper).spawn(request({ file: '/bin/sh', argv: ['sh', '-c', 'ulimit -c unlimited && kill -SEGV $$'], cwd: dir }));
+  killAfter(t, child.pid);
+  child.stdout.resume();
+  child.stderr?.resume();
+  const got = await new Promise<unknown[]>((resolve) => child.onExit((...a) => resolve(a)));
+  assert.deepEqual(got, [null, constants.signals.SIGSEGV, true]);
+  assert.ok(readdirSync(dir).some((f) => f.startsWith('core')), 'the kernel wrote a core file');
+});
