@@ -61,8 +61,14 @@ function codedError(code: string, message: string, cause?: unknown): NodeJS.Errn
   return err;
 }
 
+/** Something that makes FIFOs synchronously and cheaply (the spawn helper). */
+export interface FifoMaker {
+  makeFifos(paths: readonly string[]): void;
+}
+
 export class FifoPool {
   readonly #batch: number;
+  #maker: FifoMaker | null = null;
   #dir: string | null = null;
   #names: string[] = [];
   #serial = 0;
@@ -73,6 +79,15 @@ export class FifoPool {
 
   constructor(batch = FIFO_BATCH) {
     this.#batch = batch;
+  }
+
+  /**
+   * Makes later batches with `maker` (synchronously, in this process's turn) instead of a
+   * `mkfifo` exec; null goes back to mkfifo. With `owner`, only unsets the maker if it is that one.
+   */
+  setMaker(maker: FifoMaker | null, owner?: FifoMaker): void {
+    if (maker === null && owner !== undefined && this.#maker !== owner) return;
+    this.#maker = maker;
   }
 
   /** The private directory while one exists. */
@@ -116,7 +131,7 @@ export class FifoPool {
 
   #refillInBackground(): void {
     const dir = this.#dir;
-    if (this.#refilling || dir === null) return;
+    if (this.#refilling || dir === null || this.#maker !== null) return;
     this.#refilling = true;
     this.execs.background += 1;
     const names = this.#batchNames(dir);
@@ -146,6 +161,19 @@ export class FifoPool {
       }
     }
     const names = this.#batchNames(this.#dir);
+    if (this.#maker !== null) {
+      try {
+        this.#maker.makeFifos(names);
+        this.#names.push(...names);
+        return;
+      } catch (err) {
+        if (errnoOf(err, '') !== 'EPIPE') {
+          this.#reset();
+          throw codedError(errnoOf(err, 'EIO'), (err as Error).message, err);
+        }
+        this.#maker = null; // the helper died: mkfifo again
+      }
+    }
     this.execs.waited += 1;
     try {
       execFileSync(MKFIFO, ['-m', '600', '--', ...names], { stdio: 'ignore' });

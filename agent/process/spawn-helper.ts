@@ -148,6 +148,26 @@ export class SpawnHelper {
     }
   }
 
+  /** Makes FIFOs (mode 0600) at `paths`; throws an Error with the errno name in `code`. */
+  makeFifos(paths: readonly string[]): void {
+    if (this.#dead) throw Object.assign(new Error('fv-spawn is gone'), { code: 'EPIPE' });
+    const id = this.#nextId++;
+    const body = Buffer.from(['M', String(id), ...paths].join('\0') + '\0', 'utf8');
+    const buf = Buffer.allocUnsafe(4 + body.length);
+    buf.writeUInt32LE(body.length, 0);
+    body.copy(buf, 4);
+    let line: string;
+    try {
+      for (let off = 0; off < buf.length;) off += writeSync(this.#requestFd, buf, off);
+      line = this.#readReply();
+    } catch (err) {
+      this.#onDeath();
+      throw Object.assign(new Error('fv-spawn is gone', { cause: err }), { code: 'EPIPE' });
+    }
+    const [kind, , value] = line.split(' ');
+    if (kind !== 'P') throw Object.assign(new Error(`mkfifo failed: ${value ?? ''}`), { code: value ?? 'EIO' });
+  }
+
   /** The exit emitter of a child spawn() returned. */
   exitsOf(pid: number): HelperExits {
     const e = this.#exits.get(pid);
@@ -201,6 +221,7 @@ export class SpawnHelper {
   #onDeath(): void {
     if (this.#orphanPoll !== null) return;
     this.#dead = true;
+    fifoPool.setMaker(null, this);
     closeFds(this.#requestFd, this.#replyFd);
     if (this.#exits.size === 0) return;
     this.#orphanPoll = setInterval(() => {
@@ -239,6 +260,10 @@ let shared: SpawnHelper | null | undefined;
 
 /** The daemon's one helper, started on first use; null while spawns go through node instead. */
 export function sharedHelper(): SpawnHelper | null {
-  if (shared === undefined || (shared !== null && !shared.alive)) shared = SpawnHelper.start();
+  if (shared === undefined || (shared !== null && !shared.alive)) {
+    shared = SpawnHelper.start();
+    // The pool's FIFOs are made by the helper too: no `mkfifo` exec (a fork of the daemon) per batch.
+    if (shared !== null) fifoPool.setMaker(shared);
+  }
   return shared;
 }

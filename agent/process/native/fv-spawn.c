@@ -9,6 +9,7 @@
  *         id, file, cwd ("" = stay), umask ("" = keep, else decimal), stdin fd, stdout fd,
  *         stderr fd (numbers of the daemon's own fds, reopened through /proc/<daemon>/fd/N),
  *         argc, argv..., envc, env...
+ *         A request "M", id, paths... makes FIFOs (mode 0600) for the daemon's pipe pool.
  *   fd 3  replies, one line per request, in order: "P <id> <pid>\n" or "E <id> <ERRNO>\n"
  *   fd 1  exits, as they are reaped: "X <pid> <wait status>\n"
  * The helper exits when fd 0 reaches EOF (the daemon closed it or died). It ignores the signals
@@ -240,6 +241,29 @@ done:
   free(r.envp);
 }
 
+/* "M", id, then FIFO paths: each made with mode 0600. One reply for the batch. */
+static void make_fifos(char *p, size_t n) {
+  char *end = p + n;
+  char line[128];
+  const char *id = NULL;
+  int field = 0, failed = 0;
+  while (p < end) {
+    char *z = memchr(p, 0, (size_t)(end - p));
+    if (z == NULL) break;
+    if (field == 1) id = p;
+    else if (field >= 2 && !failed && mkfifo(p, 0600) != 0) failed = errno;
+    field++;
+    p = z + 1;
+  }
+  if (id == NULL) {
+    fprintf(stderr, "fv-spawn: malformed request\n");
+    exit(2);
+  }
+  if (failed) snprintf(line, sizeof line, "E %s %s\n", id, errno_name(failed));
+  else snprintf(line, sizeof line, "P %s 0\n", id);
+  reply(line);
+}
+
 static void handle_input(void) {
   size_t off = 0;
   while (in_len - off >= 4) {
@@ -250,7 +274,9 @@ static void handle_input(void) {
       exit(2);
     }
     if (in_len - off - 4 < len) break;
-    spawn_one(in_buf + off + 4, len);
+    char *payload = in_buf + off + 4;
+    if (len >= 2 && payload[0] == 'M' && payload[1] == '\0') make_fifos(payload, len);
+    else spawn_one(payload, len);
     off += 4 + (size_t)len;
   }
   memmove(in_buf, in_buf + off, in_len - off);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, fstatSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { FifoPool } from '../../../agent/process/fifo-pool.js';
+import { SpawnHelper } from '../../../agent/process/spawn-helper.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const O_NONBLOCK = 0o4000;
@@ -49,4 +50,31 @@ test('a removed directory (a /tmp cleaner) is replaced by a new one', (t) => {
   const second = pool.pipe();
   assert.notEqual(pool.dir, dir);
   for (const fd of [first.readFd, first.writeFd, second.readFd, second.writeFd]) closeSync(fd);
+});
+
+test('with the spawn helper as maker, batches are made without any mkfifo exec; a dead helper hands back to mkfifo', async (t) => {
+  const helper = SpawnHelper.start();
+  assert.ok(helper !== null, 'fv-spawn is built');
+  const pool = new FifoPool(16);
+  t.after(() => { pool.dispose(); helper.close(); });
+  pool.setMaker(helper);
+  const fds: number[] = [];
+  t.after(() => { for (const fd of fds) closeSync(fd); });
+  for (let i = 0; i < 40; i++) {
+    const p = pool.pipe();
+    fds.push(p.readFd, p.writeFd);
+    assert.ok(fstatSync(p.readFd).isFIFO());
+  }
+  assert.deepEqual(pool.execs, { background: 0, waited: 0 });
+  assert.equal(statSync(pool.dir ?? '').mode & 0o777, 0o700);
+  const made = readdirSync(pool.dir ?? '');
+  assert.ok(made.length > 0);
+  for (const f of made) assert.equal(statSync(`${pool.dir}/${f}`).mode & 0o777, 0o600, 'FIFOs are 0600');
+  process.kill(helper.pid, 'SIGKILL');
+  await waitFor(() => !helper.alive, { what: 'helper death noticed' });
+  for (let i = 0; i < 40; i++) {
+    const p = pool.pipe();
+    fds.push(p.readFd, p.writeFd);
+  }
+  assert.ok(pool.execs.waited + pool.execs.background > 0, 'mkfifo again');
 });
