@@ -9,7 +9,7 @@ import { SpawnError } from './errors.js';
 import { closeFds, fifoPool, type PipeFds } from './fifo-pool.js';
 import { NodeChild } from './node-child.js';
 import { childCwd, execvpTarget, needsSetuid, NOT_SPAWNED, preflightFailure } from './preflight.js';
-import { helperCanCarry, sharedHelper, type HelperSpawn, type SpawnHelper } from './spawn-helper.js';
+import { disableSharedHelper, helperCanCarry, sharedHelper, type HelperSpawn, type SpawnHelper } from './spawn-helper.js';
 import type { SpawnRequest, SpawnedChild, Spawner } from './spawner.js';
 
 export { preflightFailure } from './preflight.js';
@@ -166,6 +166,12 @@ export class NodeSpawner implements Spawner {
     const result = helper.spawn(hreq);
     if ('error' in result) {
       if (result.error === 'EPIPE' && !helper.alive) return null; // it died: node's spawn takes over
+      if (result.error === 'EACCES' || result.error === 'EPERM') {
+        // It may not reopen our fds: a daemon that dropped privileges (user= in [supervisord]) is
+        // no longer dumpable, so its /proc/<pid>/fd is closed to its own uid. Node spawns from now on.
+        disableSharedHelper(helper);
+        return null;
+      }
       throw new SpawnError(result.error);
     }
     const ends = pipes.parentEnds();

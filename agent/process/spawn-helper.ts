@@ -75,6 +75,7 @@ export class SpawnHelper {
   #replyTail = '';
   #exitTail = '';
   #dead = false;
+  #channelsClosed = false;
   #orphanPoll: NodeJS.Timeout | null = null;
 
   private constructor(proc: ChildProcess, requestFd: number, replyFd: number) {
@@ -175,10 +176,18 @@ export class SpawnHelper {
     return e;
   }
 
-  /** Closes the request channel: the helper exits once it reaped what it is told of. */
+  /**
+   * Closes the request channel: the helper exits. Children still running are then polled until
+   * they end, as after a death.
+   */
   close(): void {
-    if (this.#dead) return;
-    this.#dead = true;
+    this.#onDeath();
+  }
+
+  /** Our ends of the request and reply channels, closed once (a closed fd number may be reused). */
+  #closeChannels(): void {
+    if (this.#channelsClosed) return;
+    this.#channelsClosed = true;
     closeFds(this.#requestFd, this.#replyFd);
   }
 
@@ -222,7 +231,7 @@ export class SpawnHelper {
     if (this.#orphanPoll !== null) return;
     this.#dead = true;
     fifoPool.setMaker(null, this);
-    closeFds(this.#requestFd, this.#replyFd);
+    this.#closeChannels();
     if (this.#exits.size === 0) return;
     this.#orphanPoll = setInterval(() => {
       for (const [pid, exits] of this.#exits) {
@@ -257,9 +266,21 @@ function readProcStat(pid: number): string {
 }
 
 let shared: SpawnHelper | null | undefined;
+let disabled = false;
+
+/** Stops using `helper` (and, when it is the shared one, any helper) for the rest of this process. */
+export function disableSharedHelper(helper: SpawnHelper): void {
+  if (helper === shared) {
+    disabled = true;
+    shared = null;
+    fifoPool.setMaker(null, helper);
+  }
+  helper.close();
+}
 
 /** The daemon's one helper, started on first use; null while spawns go through node instead. */
 export function sharedHelper(): SpawnHelper | null {
+  if (disabled) return null;
   if (shared === undefined || (shared !== null && !shared.alive)) {
     shared = SpawnHelper.start();
     // The pool's FIFOs are made by the helper too: no `mkfifo` exec (a fork of the daemon) per batch.

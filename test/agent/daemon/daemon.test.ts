@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { fleetvisordBin, programsDir } from '../../helpers/paths.js';
@@ -179,4 +179,25 @@ test('one guardian per daemon: it survives SIGHUP restarts and leaves quietly at
   await waitFor(() => !isAlive(guardian), { timeoutMs: 5_000, what: 'the guardian to leave with the daemon' });
   assert.ok(!logLines(d.mainLog()).some((l) => l.includes('orphan guardian')), 'no guardian warning');
   assert.ok(!existsSync(join(dir, 'daemon.pid.children')), 'ledger removed');
+});
+
+const asRootWithNobody = process.getuid?.() === 0 && readFileSync('/etc/passwd', 'utf8').split('\n').some((l) => l.startsWith('nobody:'))
+  ? false : 'needs root and a user nobody';
+
+test('[supervisord] user= drops the daemon\'s privileges, and its programs still start, as that user', { skip: asRootWithNobody }, async (t) => {
+  // Regression: a daemon that changed uid is no longer dumpable, so the spawn helper may not
+  // reopen its pipe ends through /proc; spawns fell into EACCES instead of falling back to node.
+  const dir = makeTmpDir(t);
+  chmodSync(dir, 0o777);
+  const conf = writeConf(dir, '[program:s]\ncommand=/bin/sleep 300\nstartsecs=0\n[program:t]\ncommand=/bin/sh -c "id -u; exec sleep 300"\nstartsecs=0\n', 'user=nobody\n');
+  const d = startDaemon(t, 'fleetvisord', dir, conf);
+  await waitForLog(d, /^INFO success: s entered RUNNING/);
+  await waitForLog(d, /^INFO success: t entered RUNNING/);
+  const nobodyUid = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('nobody:'))?.split(':')[2];
+  const status = readFileSync(`/proc/${d.pid}/status`, 'utf8');
+  assert.match(status, new RegExp(`^Uid:\\t${nobodyUid}\\t`, 'm'), 'the daemon runs as nobody');
+  const out = readdirSync(dir).find((f) => /^t-stdout---/.test(f));
+  assert.ok(out);
+  await waitFor(() => readFileSync(join(dir, out), 'utf8') === `${nobodyUid}\n`, { what: 'the program ran as nobody' });
+  assert.ok(!logLines(readFileSync(join(dir, 'main.log'), 'utf8')).some((l) => l.includes('spawnerr')), 'no spawn error');
 });
