@@ -44,13 +44,18 @@ export function decodeWaitStatus(status: number): { code: number | null; signal:
   return { code: null, signal: SIGNAL_NAMES.get(sig) ?? null, core: (status & 0x80) !== 0 };
 }
 
-function frame(id: number, req: HelperSpawn): Buffer {
+/** The fields of a spawn request, in fv-spawn.c's order. */
+function spawnFields(id: number, req: HelperSpawn): string[] {
   const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
-  const fields = [
+  return [
     String(id), req.file, req.cwd ?? '', req.umask === null ? '' : String(req.umask),
     String(req.stdinFd), String(req.stdoutFd), String(req.stderrFd),
     String(req.argv.length), ...req.argv, String(env.length), ...env,
   ];
+}
+
+/** One request on the wire: a u32 little-endian length, then the NUL-terminated fields. */
+function frame(fields: readonly string[]): Buffer {
   const body = Buffer.from(fields.join('\0') + '\0', 'utf8');
   const out = Buffer.allocUnsafe(4 + body.length);
   out.writeUInt32LE(body.length, 0);
@@ -131,11 +136,7 @@ export class SpawnHelper {
     if (this.#dead) return { error: 'EPIPE' };
     const id = this.#nextId++;
     try {
-      const buf = frame(id, req);
-      for (let off = 0; off < buf.length;) off += writeSync(this.#requestFd, buf, off);
-      const line = this.#readReply();
-      const [kind, gotId, value = ''] = line.split(' ');
-      if (gotId !== String(id)) throw new Error(`fv-spawn answered ${line} to request ${id}`);
+      const [kind, value] = this.#call(id, spawnFields(id, req));
       if (kind === 'P') {
         const pid = Number(value);
         this.#exits.set(pid, new EventEmitter());
@@ -153,20 +154,15 @@ export class SpawnHelper {
   makeFifos(paths: readonly string[]): void {
     if (this.#dead) throw Object.assign(new Error('fv-spawn is gone'), { code: 'EPIPE' });
     const id = this.#nextId++;
-    const body = Buffer.from(['M', String(id), ...paths].join('\0') + '\0', 'utf8');
-    const buf = Buffer.allocUnsafe(4 + body.length);
-    buf.writeUInt32LE(body.length, 0);
-    body.copy(buf, 4);
-    let line: string;
+    let kind: string;
+    let value: string;
     try {
-      for (let off = 0; off < buf.length;) off += writeSync(this.#requestFd, buf, off);
-      line = this.#readReply();
+      [kind, value] = this.#call(id, ['M', String(id), ...paths]);
     } catch (err) {
       this.#onDeath();
       throw Object.assign(new Error('fv-spawn is gone', { cause: err }), { code: 'EPIPE' });
     }
-    const [kind, , value] = line.split(' ');
-    if (kind !== 'P') throw Object.assign(new Error(`mkfifo failed: ${value ?? ''}`), { code: value ?? 'EIO' });
+    if (kind !== 'P') throw Object.assign(new Error(`mkfifo failed: ${value}`), { code: value || 'EIO' });
   }
 
   /** The exit emitter of a child spawn() returned. */
@@ -189,6 +185,16 @@ export class SpawnHelper {
     if (this.#channelsClosed) return;
     this.#channelsClosed = true;
     closeFds(this.#requestFd, this.#replyFd);
+  }
+
+  /** Writes one request and reads its reply line: [kind, value]. Throws when the helper is gone. */
+  #call(id: number, fields: readonly string[]): [string, string] {
+    const buf = frame(fields);
+    for (let off = 0; off < buf.length;) off += writeSync(this.#requestFd, buf, off);
+    const line = this.#readReply();
+    const [kind = '', gotId, value = ''] = line.split(' ');
+    if (gotId !== String(id)) throw new Error(`fv-spawn answered ${line} to request ${id}`);
+    return [kind, value];
   }
 
   #readReply(): string {
