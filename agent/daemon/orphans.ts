@@ -11,7 +11,7 @@
 // flushes its data) and dominated the start-up of hundreds of programs.
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { removePipeDirsOf } from '../process/fifo-pool.js';
-import { membersOfGroup, readProcStat } from './proc-stat.js';
+import { membersOfGroup, readProcStat } from '../process/proc-stat.js';
 
 export interface LedgerEntry {
   readonly pid: number;

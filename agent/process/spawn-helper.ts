@@ -4,11 +4,12 @@
 // exits arrive asynchronously on a second channel as the helper reaps them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { accessSync, constants as fsConstants, readFileSync, readSync, writeSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeFds, fifoPool } from './fifo-pool.js';
+import { readProcStat } from './proc-stat.js';
 
 /** Where `npm run build` puts the compiled helper (dist/native/fv-spawn). */
 export const HELPER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'fv-spawn');
@@ -250,25 +251,15 @@ export class SpawnHelper {
   }
 }
 
+/** Whether pid still runs something (a zombie waiting for init to reap it has ended). */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  // A zombie still answers kill(0): it has ended.
-  try {
-    const stat = readProcStat(pid);
-    return stat !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** The state letter of /proc/<pid>/stat (R, S, Z ...). */
-function readProcStat(pid: number): string {
-  const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  return text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3);
+  const stat = readProcStat(pid);
+  return stat !== null && stat.state !== 'Z';
 }
 
 let shared: SpawnHelper | null | undefined;

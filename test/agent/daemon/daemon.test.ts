@@ -11,7 +11,7 @@ import { fleetvisordBin, programsDir } from '../../helpers/paths.js';
 import { descendants, isAlive, logLines, startDaemon, waitForLog, writeConf } from '../../helpers/daemon.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { GUARDIAN_NAME } from '../../../agent/daemon/guardian.js';
-import { readProcStat } from '../../../agent/daemon/proc-stat.js';
+import { readProcStat } from '../../../agent/process/proc-stat.js';
 import { pipeDirPrefix } from '../../../agent/process/fifo-pool.js';
 
 const grandchildProgram = `${process.execPath} ${join(programsDir, 'diff-grandchild.js')}`;

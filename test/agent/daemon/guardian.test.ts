@@ -11,7 +11,7 @@ import { programsDir, repoRoot } from '../../helpers/paths.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { GUARDIAN_NAME } from '../../../agent/daemon/guardian.js';
-import { readProcStat } from '../../../agent/daemon/proc-stat.js';
+import { readProcStat } from '../../../agent/process/proc-stat.js';
 
 interface Started { daemon: number; child: number; grandchild: number; guardian: number; dir: string; out: () => string }
 

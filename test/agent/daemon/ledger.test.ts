@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findOrphans, LedgerWriter } from '../../../agent/daemon/orphans.js';
-import { readProcStat } from '../../../agent/daemon/proc-stat.js';
+import { readProcStat } from '../../../agent/process/proc-stat.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 
 function sleeper(t: { after(fn: () => void): void }): number {
