@@ -1,7 +1,9 @@
 // The machine's own limits, measured in the same run as the daemons: raw fork/exec from node and
-// raw pipe throughput into node, so each daemon figure can be read against the physical limit.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+// raw pipe throughput into node, the CPU a C loop spends copying a pipe into files, so each daemon figure can be read against the physical limit.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SpawnHelper } from '../agent/process/spawn-helper.js';
 
 /** ms to spawn n `sleep` children at once until every one has exec'd (node's 'spawn' event). */
@@ -52,4 +54,34 @@ export async function rawHelperSpawn(n: number): Promise<number | null> {
   helper.close();
   closeSync(nul);
   return ms;
+}
+
+// dd reads the pipe and writes files (256 MiB each, two names in turn, as rotation replaces old
+// files); python's wait4 gives dd's own CPU seconds, so the figure is a C read(2)+write(2) loop's.
+const COPY_FLOOR = `
+import os, sys
+mb, d = int(sys.argv[1]), sys.argv[2]
+r, w = os.pipe()
+head = os.posix_spawn('/usr/bin/head', ['head', '-c', str(mb << 20), '/dev/zero'], os.environ,
+                      file_actions=[(os.POSIX_SPAWN_DUP2, w, 1)])
+os.close(w)
+cpu, left, i = 0.0, mb, 0
+while left > 0:
+    n = min(256, left)
+    pid = os.posix_spawn('/bin/dd', ['dd', 'bs=64K', 'count=%d' % (n * 16), 'iflag=fullblock', 'status=none',
+                         'of=%s/dd.%d' % (d, i % 2)], os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, r, 0)])
+    ru = os.wait4(pid, 0)[2]
+    cpu += ru.ru_utime + ru.ru_stime
+    left -= n
+    i += 1
+os.waitpid(head, 0)
+print(cpu / (mb / 1024.0))
+`;
+
+/** CPU seconds per GiB that dd (a C read+write loop) spends copying a pipe into files: the floor for log capture. */
+export function rawCopyCpuPerGiB(mb: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'fv-bench-dd-'));
+  try {
+    return Number(execFileSync('python3', ['-c', COPY_FLOOR, String(mb), dir], { encoding: 'utf8' }).trim());
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { median, type Kind } from './daemon.js';
 import { benchInfo, benchReadLog, benchStartup, benchStopStartAll } from './api.js';
 import { capture, crashRestart, rss } from './lifecycle.js';
-import { rawHelperSpawn, rawPipe, rawSpawn } from './machine.js';
+import { rawCopyCpuPerGiB, rawHelperSpawn, rawPipe, rawSpawn } from './machine.js';
 import { benchEvents } from './events.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
@@ -39,11 +39,13 @@ async function main(): Promise<void> {
   const spawnLimit: number[] = [];
   const pipeLimit: number[] = [];
   const helperLimit: number[] = [];
+  const copyLimit: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     spawnLimit.push(await rawSpawn(500));
     const h = await rawHelperSpawn(500);
     if (h !== null) helperLimit.push(h);
     pipeLimit.push(await rawPipe(1024));
+    copyLimit.push(rawCopyCpuPerGiB(1024));
   }
   const forkLimits: [string, number][] = [['node', median(spawnLimit)]];
   if (helperLimit.length > 0) forkLimits.push(['fv-spawn', median(helperLimit)]);
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     rows.push(`|   bytes lost with rotation on | ${c.fleetvisord.map((x) => x.lostBytes).join(', ')} | ${c.supervisord.map((x) => x.lostBytes).join(', ')} | |`);
   }
   rows.push(`|   vs raw pipe into node: ${fmt(median(pipeLimit))} MiB/s | | | |`);
+  rows.push(`|   vs the floor, dd (C read+write) pipe to files: ${fmt(median(copyLimit))} s CPU per GiB | | | |`);
 
   const rl = await measure('readProcessStdoutLog 1 MiB', benchReadLog);
   row('readProcessStdoutLog of 1 MiB', 'MiB/s', ...pick(rl, (x) => x), 'higher');
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
   console.log('| measure | fleetvisord | supervisord 4.2.5 | ratio |');
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(r);
-  console.log(`\nMachine limits in this run: raw fork/exec of 500 children from node ${fmt(median(spawnLimit))} ms, from fv-spawn ${helperLimit.length > 0 ? `${fmt(median(helperLimit))} ms (to exit)` : 'not built'}; raw pipe into node ${fmt(median(pipeLimit))} MiB/s.`);
+  console.log(`\nMachine limits in this run: raw fork/exec of 500 children from node ${fmt(median(spawnLimit))} ms, from fv-spawn ${helperLimit.length > 0 ? `${fmt(median(helperLimit))} ms (to exit)` : 'not built'}; raw pipe into node ${fmt(median(pipeLimit))} MiB/s; dd copying a pipe into files ${fmt(median(copyLimit))} s CPU per GiB.`);
 }
 
 main().catch((err: unknown) => { console.error(err); process.exit(1); });
