@@ -53,6 +53,8 @@ export class SectionReader {
     const entry = this.ctx.parser.get(this.section, key);
     const value = entry !== undefined ? entry.value : dflt;
     if (typeof value !== 'string' || opts.expand === false) return value;
+    // Without a '%' Python's formatting returns the text unchanged and cannot fail: skip building the mapping.
+    if (!value.includes('%')) return value;
     const map = new Map<string, string | number>(this.ctx.envExpansions);
     for (const [k, v] of this.common) map.set(k, v);
     for (const [k, v] of opts.extra ?? []) map.set(k, v);

@@ -86,10 +86,10 @@ function mappingStr(map: Expansions): string {
   return `{${items.join(', ')}}`;
 }
 
-function convert(v: string | number | object, spec: Spec, display: string): string {
+function convert(v: string | number | object, spec: Spec, display: () => string): string {
   switch (spec.conv) {
     case 's': case 'r': case 'a': {
-      let text = typeof v === 'object' ? display : typeof v === 'number' ? String(v)
+      let text = typeof v === 'object' ? display() : typeof v === 'number' ? String(v)
         : spec.conv === 's' ? v : spec.conv === 'r' ? pyRepr(v) : pyAscii(v);
       if (spec.precision !== undefined) text = text.slice(0, spec.precision);
       return pad(text, '', spec, false);
@@ -119,6 +119,7 @@ const WHOLE_MAPPING: object = Object.freeze({});
 
 /** Python's `s % map`; throws FormatFailure with Python's exception text. */
 export function pyFormat(s: string, map: Expansions): string {
+  if (!s.includes('%')) return s;
   let out = '';
   let i = 0;
   // CPython's argument cursor over a mapping: '%(key)' makes the key's value the one argument,
@@ -186,7 +187,8 @@ export function pyFormat(s: string, map: Expansions): string {
       throw new FormatFailure(`unsupported format character '${shown}' (0x${code.toString(16)}) at index ${index}`);
     }
     i += conv.length;
-    out += convert(value, { flags, width, precision, conv }, mappingStr(map));
+    // The mapping's str() is built only for a conversion without a key (rare; it is costly per value).
+    out += convert(value, { flags, width, precision, conv }, () => mappingStr(map));
   }
   return out;
 }
