@@ -32,7 +32,7 @@ export function startBenchDaemon(kind: Kind, body: string): BenchDaemon {
   const conf = join(dir, 'supervisord.conf');
   writeFileSync(conf, `[supervisord]\nlogfile=${dir}/main.log\npidfile=${dir}/d.pid\nchildlogdir=${dir}\nnodaemon=true\nsilent=true\nminfds=4096\n${body}`);
   const [cmd, args] = kind === 'fleetvisord'
-    ? [process.execPath, [...nodeArgs(), join(repoRoot, 'dist', 'agent', 'main.js'), '-c', conf]]
+    ? [process.execPath, [...nodeArgs(), join(repoRoot, 'dist', 'agent', 'bin', 'fleetvisord.js'), '-c', conf]]
     : ['/usr/bin/supervisord', ['-c', conf]];
   const startedAt = performance.now();
   const proc = spawn(cmd, args, { cwd: dir, stdio: 'ignore' });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** dist/test/helpers/paths.js -> the repository root. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const fleetvisordBin = join(repoRoot, 'dist', 'agent', 'main.js');
+export const fleetvisordBin = join(repoRoot, 'dist', 'agent', 'bin', 'fleetvisord.js');
 export const programsDir = join(repoRoot, 'test', 'fixtures', 'programs');
 export const SUPERVISORD = '/usr/bin/supervisord';
 export const SUPERVISORCTL = '/usr/bin/supervisorctl';

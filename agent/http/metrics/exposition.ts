@@ -19,7 +19,7 @@
 //
 // The first four keep the names and labels of node_exporter's supervisord collector (without its
 // node_ prefix) and of the Python supervisord exporter, so their dashboards and alerts work as is.
-import { Counter, Gauge, Registry } from 'prom-client';
+import type { Counter, Gauge, Registry } from 'prom-client';
 import { FLEETVISOR_VERSION, SUPERVISOR_VERSION } from '../../version.js';
 import type { MetricsSnapshot } from './collect.js';
 
@@ -28,28 +28,36 @@ const STATES = ['STOPPED', 'STARTING', 'RUNNING', 'BACKOFF', 'STOPPING', 'EXITED
 /** node_exporter's "up": the process has (or is about to have, or is losing) a live pid. */
 const UP_STATES: ReadonlySet<string> = new Set(['STARTING', 'RUNNING', 'STOPPING']);
 
-export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+type Prom = typeof import('prom-client');
 
-function gauge(registry: Registry, name: string, help: string, labelNames: readonly string[] = []): Gauge {
-  return new Gauge({ name, help, labelNames, registers: [registry] });
+// Imported at the first scrape, not at daemon start: prom-client costs ~60 ms of start-up.
+let promLoading: Promise<Prom> | null = null;
+const loadProm = (): Promise<Prom> => (promLoading ??= import('prom-client'));
+
+/** A registry whose gauge() and counter() register into it. */
+class Scrape {
+  readonly registry: Registry;
+  constructor(private readonly prom: Prom) { this.registry = new prom.Registry(); }
+  gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
+    return new this.prom.Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+  counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
+    return new this.prom.Counter({ name, help, labelNames, registers: [this.registry] });
+  }
 }
 
-function counter(registry: Registry, name: string, help: string, labelNames: readonly string[] = []): Counter {
-  return new Counter({ name, help, labelNames, registers: [registry] });
-}
-
-function processMetrics(registry: Registry, snap: MetricsSnapshot): void {
+function processMetrics(m: Scrape, snap: MetricsSnapshot): void {
   const id = ['group', 'name'];
-  const up = gauge(registry, 'supervisord_up', 'Process up: 1 in STARTING, RUNNING or STOPPING, else 0.', id);
-  const state = gauge(registry, 'supervisord_state', 'Process state code (0 STOPPED, 10 STARTING, 20 RUNNING, 30 BACKOFF, 40 STOPPING, 100 EXITED, 200 FATAL, 1000 UNKNOWN).', id);
-  const exit = gauge(registry, 'supervisord_exit_status', 'Exit status of the last exit of the process (-1 after a signal).', id);
-  const start = gauge(registry, 'supervisord_start_time_seconds', 'Start time of the process, in seconds since the epoch; only while it is up.', id);
-  const oneHot = gauge(registry, 'supervisord_process_state', 'Process state: 1 for the current state, 0 for the others.', [...id, 'state']);
-  const uptime = gauge(registry, 'supervisord_process_uptime_seconds', 'Seconds since the process started, while RUNNING; 0 otherwise.', id);
-  const restarts = counter(registry, 'supervisord_process_restarts_total', 'Spawns of the process after its first one since the daemon loaded it.', id);
-  const cpu = counter(registry, 'supervisord_process_cpu_seconds_total', 'User and system CPU seconds of the running process (0 when it has no pid).', id);
-  const rss = gauge(registry, 'supervisord_process_resident_memory_bytes', 'Resident memory of the running process in bytes (0 when it has no pid).', id);
-  const output = counter(registry, 'supervisord_process_output_bytes_total', 'Bytes the daemon read from the process\'s stdout or stderr pipe, over all its spawns.', [...id, 'channel']);
+  const up = m.gauge('supervisord_up', 'Process up: 1 in STARTING, RUNNING or STOPPING, else 0.', id);
+  const state = m.gauge('supervisord_state', 'Process state code (0 STOPPED, 10 STARTING, 20 RUNNING, 30 BACKOFF, 40 STOPPING, 100 EXITED, 200 FATAL, 1000 UNKNOWN).', id);
+  const exit = m.gauge('supervisord_exit_status', 'Exit status of the last exit of the process (-1 after a signal).', id);
+  const start = m.gauge('supervisord_start_time_seconds', 'Start time of the process, in seconds since the epoch; only while it is up.', id);
+  const oneHot = m.gauge('supervisord_process_state', 'Process state: 1 for the current state, 0 for the others.', [...id, 'state']);
+  const uptime = m.gauge('supervisord_process_uptime_seconds', 'Seconds since the process started, while RUNNING; 0 otherwise.', id);
+  const restarts = m.counter('supervisord_process_restarts_total', 'Spawns of the process after its first one since the daemon loaded it.', id);
+  const cpu = m.counter('supervisord_process_cpu_seconds_total', 'User and system CPU seconds of the running process (0 when it has no pid).', id);
+  const rss = m.gauge('supervisord_process_resident_memory_bytes', 'Resident memory of the running process in bytes (0 when it has no pid).', id);
+  const output = m.counter('supervisord_process_output_bytes_total', 'Bytes the daemon read from the process\'s stdout or stderr pipe, over all its spawns.', [...id, 'channel']);
 
   for (const { info, stats } of snap.processes) {
     const labels = { group: info.group, name: info.name };
@@ -68,18 +76,20 @@ function processMetrics(registry: Registry, snap: MetricsSnapshot): void {
   }
 }
 
-function daemonMetrics(registry: Registry, snap: MetricsSnapshot): void {
-  gauge(registry, 'supervisord_daemon_up', 'The daemon answered this scrape.').set(1);
-  gauge(registry, 'supervisord_daemon_info', 'Versions and identifier of the daemon; always 1.', ['version', 'fleetvisor_version', 'identification'])
+function daemonMetrics(m: Scrape, snap: MetricsSnapshot): void {
+  m.gauge('supervisord_daemon_up', 'The daemon answered this scrape.').set(1);
+  m.gauge('supervisord_daemon_info', 'Versions and identifier of the daemon; always 1.', ['version', 'fleetvisor_version', 'identification'])
     .set({ version: SUPERVISOR_VERSION, fleetvisor_version: FLEETVISOR_VERSION, identification: snap.identification }, 1);
-  gauge(registry, 'supervisord_daemon_state', 'Daemon state code (2 FATAL, 1 RUNNING, 0 RESTARTING, -1 SHUTDOWN).').set(snap.statecode);
-  const counts = gauge(registry, 'supervisord_processes', 'Number of processes in each state.', ['state']);
+  m.gauge('supervisord_daemon_state', 'Daemon state code (2 FATAL, 1 RUNNING, 0 RESTARTING, -1 SHUTDOWN).').set(snap.statecode);
+  const counts = m.gauge('supervisord_processes', 'Number of processes in each state.', ['state']);
   for (const s of STATES) counts.set({ state: s }, snap.processes.filter((p) => p.info.statename === s).length);
 }
 
-export async function exposition(snap: MetricsSnapshot): Promise<string> {
-  const registry = new Registry();
-  daemonMetrics(registry, snap);
-  processMetrics(registry, snap);
-  return registry.metrics();
+/** The scrape's body and its content type (prom-client's PROMETHEUS_CONTENT_TYPE). */
+export async function exposition(snap: MetricsSnapshot): Promise<{ text: string; contentType: string }> {
+  const prom = await loadProm();
+  const m = new Scrape(prom);
+  daemonMetrics(m, snap);
+  processMetrics(m, snap);
+  return { text: await m.registry.metrics(), contentType: prom.Registry.PROMETHEUS_CONTENT_TYPE };
 }

@@ -7,7 +7,7 @@ import type { HttpRoute, RpcHandler } from '../types.js';
 import { decodeRequestUri, uriPath } from '../uri.js';
 import { sendBody } from '../ui/respond.js';
 import { collect } from './collect.js';
-import { exposition, METRICS_CONTENT_TYPE } from './exposition.js';
+import { exposition } from './exposition.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -18,9 +18,9 @@ export function createMetricsRoute(opts: { readonly rpc: RpcHandler }): HttpRout
       sendError(req, res, 400);
       return true;
     }
-    let text: string;
+    let body: { text: string; contentType: string };
     try {
-      text = await exposition(await collect(opts.rpc));
+      body = await exposition(await collect(opts.rpc));
     } catch (err) {
       if (isRpcFault(err) && err.code === Faults.SHUTDOWN_STATE) {
         sendError(req, res, 503);
@@ -28,7 +28,7 @@ export function createMetricsRoute(opts: { readonly rpc: RpcHandler }): HttpRout
       }
       throw err;
     }
-    sendBody(req, res, 200, METRICS_CONTENT_TYPE, text, [['Cache-Control', 'no-cache']]);
+    sendBody(req, res, 200, body.contentType, body.text, [['Cache-Control', 'no-cache']]);
     return true;
   };
 }

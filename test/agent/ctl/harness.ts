@@ -31,7 +31,7 @@ export function label(c: Candidate): string {
   return `${c.ctl} against ${c.daemon}`;
 }
 
-export const ctlBin = join(repoRoot, 'dist', 'agent', 'ctl', 'main.js');
+export const ctlBin = join(repoRoot, 'dist', 'agent', 'bin', 'fleetvisorctl.js');
 export const supervisorctlAvailable = existsSync(SUPERVISORCTL);
 export const skipReal = supervisorctlAvailable ? false : 'Debian supervisorctl 4.2.5 is not installed';
 
