@@ -2,6 +2,7 @@
 // callback that waits for the pipes to drain (bounded, since a grandchild may hold them open).
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import type { StdinEnd } from './child-pipes.js';
 import type { SpawnedChild } from './spawner.js';
 
 /** How long to wait, after the exit, for pipes a grandchild may keep open (real milliseconds). */
@@ -22,7 +23,7 @@ export function signalNumber(name: NodeJS.Signals | null): number | null {
 
 export class NodeChild implements SpawnedChild {
   readonly pid: number;
-  readonly stdin: Writable | null;
+  readonly #stdin: StdinEnd | null;
   readonly stdout: Readable;
   readonly stderr: Readable | null;
   #openStreams: number;
@@ -31,12 +32,11 @@ export class NodeChild implements SpawnedChild {
   #fired = false;
   #grace: NodeJS.Timeout | null = null;
 
-  constructor(proc: ExitSource, pid: number, stdout: Readable, stderr: Readable | null, stdin: Writable | null) {
+  constructor(proc: ExitSource, pid: number, stdout: Readable, stderr: Readable | null, stdin: StdinEnd | null) {
     this.pid = pid;
-    this.stdin = stdin;
+    this.#stdin = stdin;
     this.stdout = stdout;
     this.stderr = stderr;
-    this.stdin?.on('error', () => { /* EPIPE after the child exits; the writer sees it via state */ });
     proc.on('error', () => { /* kill errors are reported by kill(); nothing else arrives here */ });
     const streams = stderr === null ? [stdout] : [stdout, stderr];
     this.#openStreams = streams.length;
@@ -46,6 +46,9 @@ export class NodeChild implements SpawnedChild {
     }
     proc.once('exit', (code, sig, core) => this.#onProcessExit(code, signalNumber(sig), core === true));
   }
+
+  /** The stdin pipe as a stream, made at the first use; destroyed once the child has ended. */
+  get stdin(): Writable | null { return this.#stdin?.stream ?? null; }
 
   kill(sig: number, group: boolean): void {
     if (!group) {
@@ -84,7 +87,7 @@ export class NodeChild implements SpawnedChild {
     if (this.#fired || this.#exit === null || this.#openStreams > 0) return;
     this.#fired = true;
     if (this.#grace !== null) clearTimeout(this.#grace);
-    this.stdin?.destroy();
+    this.#stdin?.close();
     const { code, signal, core } = this.#exit;
     for (const cb of this.#callbacks.splice(0)) cb(code, signal, core);
   }
