@@ -10,7 +10,7 @@ import type { Logger } from './logging/types.js';
 import type { Clock } from './process/clock.js';
 import { createFcgiSocket } from './process/fcgi-socket.js';
 import { ProcessGroup } from './process/group.js';
-import type { Spawner } from './process/spawner.js';
+import { inSpawnOrder, spawnWith, type Spawner } from './process/spawner.js';
 import { Subprocess } from './process/subprocess.js';
 import { SupervisorState, type SupervisorStateCode, stateName } from './process/states.js';
 import { ChildLogFactory, type AutoPaths } from './child-logs.js';
@@ -54,7 +54,11 @@ export class Supervisor {
   #running = false;
   /** Spawns so far, counted by the wrapper around deps.spawner (for the per-pass batch). */
   #spawnCount = 0;
-  readonly #spawner: Spawner = { spawn: (req) => { this.#spawnCount += 1; this.#childrenDirty = true; return this.#deps.spawner.spawn(req); } };
+  readonly #spawner: Spawner = {
+    spawn: (req) => { this.#countSpawn(); return this.#deps.spawner.spawn(req); },
+    spawnDeferred: (req, settled) => { this.#countSpawn(); spawnWith(this.#deps.spawner, req, settled); },
+    afterInFlight: (fn) => { inSpawnOrder(this.#deps.spawner, fn); },
+  };
   /** Set by a spawn or a state change: the pass then reports onChildrenChanged (an idle pass does not). */
   #childrenDirty = true;
   #groupsCreated = false;
@@ -220,6 +224,11 @@ export class Supervisor {
     this.requestTick();
   }
 
+  #countSpawn(): void {
+    this.#spawnCount += 1;
+    this.#childrenDirty = true;
+  }
+
   #schedule(ms: number): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => { this.#timer = null; this.#loop(); }, ms);
@@ -254,13 +263,21 @@ export class Supervisor {
    */
   #tickAll(now: number): boolean {
     const before = this.#spawnCount;
-    for (const group of this.groups) {
-      for (const proc of group.processes) {
-        proc.tick(now);
-        if (this.#spawnCount - before >= SPAWN_BATCH) return true;
+    // The pass's spawns are one batch: the spawner may fork them while the pass goes on, and
+    // settles them all (pids known, or spawn errors recorded) before the pass returns.
+    const spawner = this.#deps.spawner;
+    spawner.beginBatch?.();
+    try {
+      for (const group of this.groups) {
+        for (const proc of group.processes) {
+          proc.tick(now);
+          if (this.#spawnCount - before >= SPAWN_BATCH) return true;
+        }
       }
+      return false;
+    } finally {
+      spawner.endBatch?.();
     }
-    return false;
   }
 
   #createPool(config: EventListenerPoolConfig): EventListenerPool {

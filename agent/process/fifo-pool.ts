@@ -1,14 +1,15 @@
 // Real pipes for children's stdio. Node has no pipe(2) and its stdio 'pipe' is a socketpair, on
 // which a child's open("/dev/stderr") fails with ENXIO. A FIFO opened at both ends and unlinked is
-// a pipe; FIFOs are made in batches by one `mkfifo` exec in a private (0700) directory, so a spawn
-// costs no exec on average. Every end is a separate, blocking open file description: the child's
-// end stays blocking whatever the parent (libuv) does to its own end.
+// a pipe; FIFOs are made in batches in a private (0700) directory, by the spawn helper (one request,
+// mkfifo(2)) or else by one `mkfifo` exec, so a spawn costs no exec on average. Every end is a
+// separate, blocking open file description: the child's end stays blocking whatever the parent
+// (libuv) does to its own end.
 import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** FIFOs made by one `mkfifo` exec. A spawn takes two or three. */
+/** FIFOs made per batch (one helper request or one `mkfifo` exec). A spawn takes two or three. */
 export const FIFO_BATCH = 128;
 
 const MKFIFO = ['/usr/bin/mkfifo', '/bin/mkfifo'].find((p) => existsSync(p)) ?? 'mkfifo';

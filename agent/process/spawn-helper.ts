@@ -78,6 +78,8 @@ export class SpawnHelper {
   readonly #replyFd: number;
   readonly #exits = new Map<number, HelperExits>();
   #nextId = 1;
+  /** Replies read while waiting for another one, by request id. */
+  readonly #answers = new Map<number, [string, string]>();
   #replyTail = '';
   #exitTail = '';
   #dead = false;
@@ -134,21 +136,43 @@ export class SpawnHelper {
 
   /** Forks and execs one child; the pid, or the errno name of what failed before the fork. */
   spawn(req: HelperSpawn): HelperResult {
-    if (this.#dead) return { error: 'EPIPE' };
+    const id = this.submit(req);
+    return id === null ? { error: 'EPIPE' } : this.collect(id);
+  }
+
+  /**
+   * Sends a spawn request without waiting for its answer (collect() reads it): the helper forks
+   * while the daemon prepares the next child. null when the helper is gone.
+   */
+  submit(req: HelperSpawn): number | null {
+    if (this.#dead) return null;
     const id = this.#nextId++;
     try {
-      const [kind, value] = this.#call(id, spawnFields(id, req));
-      if (kind === 'P') {
-        const pid = Number(value);
-        this.#exits.set(pid, new EventEmitter());
-        if (this.#exits.size === 1) this.#refExits();
-        return { pid };
-      }
-      return { error: value || 'EIO' };
+      this.#send(spawnFields(id, req));
+    } catch {
+      this.#onDeath();
+      return null;
+    }
+    return id;
+  }
+
+  /** The answer to a submitted spawn: the pid (its exits are then tracked), or the errno name. */
+  collect(id: number): HelperResult {
+    let kind: string;
+    let value: string;
+    try {
+      [kind, value] = this.#answer(id);
     } catch {
       this.#onDeath();
       return { error: 'EPIPE' };
     }
+    if (kind === 'P') {
+      const pid = Number(value);
+      this.#exits.set(pid, new EventEmitter());
+      if (this.#exits.size === 1) this.#refExits();
+      return { pid };
+    }
+    return { error: value || 'EIO' };
   }
 
   /** Makes FIFOs (mode 0600) at `paths`; throws an Error with the errno name in `code`. */
@@ -158,7 +182,8 @@ export class SpawnHelper {
     let kind: string;
     let value: string;
     try {
-      [kind, value] = this.#call(id, ['M', String(id), ...paths]);
+      this.#send(['M', String(id), ...paths]);
+      [kind, value] = this.#answer(id);
     } catch (err) {
       this.#onDeath();
       throw Object.assign(new Error('fv-spawn is gone', { cause: err }), { code: 'EPIPE' });
@@ -188,14 +213,31 @@ export class SpawnHelper {
     closeFds(this.#requestFd, this.#replyFd);
   }
 
-  /** Writes one request and reads its reply line: [kind, value]. Throws when the helper is gone. */
-  #call(id: number, fields: readonly string[]): [string, string] {
+  /** Writes one request (its fields; the first field after the kind is its id). */
+  #send(fields: readonly string[]): void {
     const buf = frame(fields);
     for (let off = 0; off < buf.length;) off += writeSync(this.#requestFd, buf, off);
-    const line = this.#readReply();
-    const [kind = '', gotId, value = ''] = line.split(' ');
-    if (gotId !== String(id)) throw new Error(`fv-spawn answered ${line} to request ${id}`);
-    return [kind, value];
+  }
+
+  /**
+   * The reply to request `id` as [kind, value]. The helper answers in request order; answers to
+   * other requests still in flight (submitted spawns, while a FIFO batch is made) are kept for
+   * their collect(). Throws when the helper is gone.
+   */
+  #answer(id: number): [string, string] {
+    const kept = this.#answers.get(id);
+    if (kept !== undefined) {
+      this.#answers.delete(id);
+      return kept;
+    }
+    for (;;) {
+      const line = this.#readReply();
+      const [kind = '', gotId = '', value = ''] = line.split(' ');
+      if (gotId === String(id)) return [kind, value];
+      const other = Number(gotId);
+      if (!Number.isInteger(other) || other <= 0 || other >= this.#nextId) throw new Error(`fv-spawn answered ${line} to request ${id}`);
+      this.#answers.set(other, [kind, value]);
+    }
   }
 
   #readReply(): string {

@@ -2,6 +2,7 @@
 // NodeSpawner (node-spawner.ts) is the real implementation; tests use a fake.
 import type { Readable, Writable } from 'node:stream';
 import type { UserSpec } from '../config/types.js';
+import { SpawnError } from './errors.js';
 
 export interface SpawnRequest {
   /** Resolved file to exec (absolute, or relative to the child's cwd). */
@@ -39,7 +40,46 @@ export interface SpawnedChild {
   onExit(cb: (code: number | null, signal: number | null, coreDumped?: boolean) => void): void;
 }
 
+/** What a spawn ends in: the child, or the SpawnError that spawn() throws. */
+export type SpawnOutcome = SpawnedChild | SpawnError;
+
 /** Throws SpawnError (errno name in `code`) when pipes or the fork cannot be made. */
 export interface Spawner {
   spawn(req: SpawnRequest): SpawnedChild;
+  /**
+   * Optional pipelining. Between beginBatch() and endBatch() a spawner may send a request on and
+   * return before the child exists; endBatch() then settles every such spawn, in order, before it
+   * returns. Outside a batch (and for a spawner without it) `settled` runs before spawnDeferred
+   * returns. Either way it runs exactly once.
+   */
+  spawnDeferred?(req: SpawnRequest, settled: (outcome: SpawnOutcome) => void): void;
+  /**
+   * Runs `fn` once every spawn sent before it has settled (at once when none is in flight), so a
+   * start attempt that fails before reaching the spawner is logged and changes state in its turn.
+   */
+  afterInFlight?(fn: () => void): void;
+  beginBatch?(): void;
+  endBatch?(): void;
+}
+
+/** afterInFlight when the spawner has it, else `fn` at once. */
+export function inSpawnOrder(spawner: Spawner, fn: () => void): void {
+  if (spawner.afterInFlight !== undefined) spawner.afterInFlight(fn);
+  else fn();
+}
+
+/** spawn() as an outcome: a SpawnError is returned, anything else thrown. */
+export function outcomeOf<T>(spawn: () => T): T | SpawnError {
+  try {
+    return spawn();
+  } catch (err) {
+    if (err instanceof SpawnError) return err;
+    throw err;
+  }
+}
+
+/** Spawns through spawnDeferred when the spawner has it, else through spawn(), settling once. */
+export function spawnWith(spawner: Spawner, req: SpawnRequest, settled: (outcome: SpawnOutcome) => void): void {
+  if (spawner.spawnDeferred !== undefined) spawner.spawnDeferred(req, settled);
+  else settled(outcomeOf(() => spawner.spawn(req)));
 }

@@ -10,7 +10,7 @@ import { FcgiSocketError, IllegalTransition, ProcessError, SpawnError, StdinClos
 import { describeExit, isExpectedExit, shouldAutoRestart } from './exit-status.js';
 import type { FcgiSocket } from './fcgi-socket.js';
 import { killFailureText } from './kill-text.js';
-import type { SpawnedChild, Spawner } from './spawner.js';
+import { inSpawnOrder, spawnWith, type SpawnedChild, type Spawner } from './spawner.js';
 import { ProcessState as S, type ProcessStateCode } from './states.js';
 import { assertTransition } from './transitions.js';
 
@@ -116,21 +116,27 @@ export class Subprocess {
     // STOPPED/EXITED/FATAL/BACKOFF -> STARTING: a start attempt begins
     this.#spawns += 1;
     this.changeState(S.STARTING);
-    const child = this.#launch();
-    if (child === null) {
-      this.#releaseSocket();
-      return;
-    }
-    this.#child = child;
-    this.#pid = child.pid;
-    log.info(`spawned: '${name}' with pid ${child.pid}`);
-    this.#spawnerr = '';
-    this.#delay = clock.now() + this.config.startsecs;
-    child.onExit((code, signal, core) => this.#finish(child, code, signal, core === true));
+    // In the supervisor's pass the fork may be confirmed at the pass's end (Spawner.spawnDeferred):
+    // until then the process is STARTING without a pid, which nothing outside the pass can see.
+    this.#launch((child) => {
+      if (child === null) {
+        this.#releaseSocket();
+        return;
+      }
+      this.#child = child;
+      this.#pid = child.pid;
+      log.info(`spawned: '${name}' with pid ${child.pid}`);
+      this.#spawnerr = '';
+      this.#delay = clock.now() + this.config.startsecs;
+      child.onExit((code, signal, core) => this.#finish(child, code, signal, core === true));
+    });
   }
 
-  /** Resolve, open outputs, fork; returns null after recording the failure (STARTING -> BACKOFF). */
-  #launch(): SpawnedChild | null {
+  /**
+   * Resolve, open outputs, fork; `done` gets the child, or null after the failure was recorded
+   * (STARTING -> BACKOFF).
+   */
+  #launch(done: (child: SpawnedChild | null) => void): void {
     const { config } = this;
     const deps = this.#deps;
     let stdinFd: number | null = null;
@@ -138,7 +144,8 @@ export class Subprocess {
       stdinFd = this.#acquireSocket();
     } catch (err) {
       if (!(err instanceof FcgiSocketError)) throw err;
-      return this.#spawnFailed(err.message);
+      this.#failInOrder(done, err.message);
+      return;
     }
     const env = buildChildEnv(config, this.groupName, deps.baseEnv, deps.serverUrl);
     let request;
@@ -146,27 +153,34 @@ export class Subprocess {
       request = { ...buildSpawnRequest(config, env, deps.baseEnv, deps.parentDeathSignal ?? null), stdinFd };
     } catch (err) {
       if (!(err instanceof ProcessError)) throw err;
-      return this.#spawnFailed(err.message);
+      this.#failInOrder(done, err.message);
+      return;
     }
     try {
       this.#openSinks();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      return this.#spawnFailed(code === 'EMFILE'
+      this.#failInOrder(done, code === 'EMFILE'
         ? `too many open files to spawn '${config.name}'`
         : `unknown error making dispatchers for '${config.name}': ${code}`);
+      return;
     }
-    try {
-      const child = deps.spawner.spawn(request);
-      this.#wireOutput(child);
-      return child;
-    } catch (err) {
-      if (!(err instanceof SpawnError)) throw err;
-      this.#closeSinks();
-      return this.#spawnFailed(err.code === 'EAGAIN'
-        ? `Too many processes in process table to spawn '${config.name}'`
-        : `unknown error during fork for '${config.name}': ${err.code}`);
-    }
+    spawnWith(deps.spawner, request, (outcome) => {
+      if (outcome instanceof SpawnError) {
+        this.#closeSinks();
+        done(this.#spawnFailed(outcome.code === 'EAGAIN'
+          ? `Too many processes in process table to spawn '${config.name}'`
+          : `unknown error during fork for '${config.name}': ${outcome.code}`));
+        return;
+      }
+      this.#wireOutput(outcome);
+      done(outcome);
+    });
+  }
+
+  /** A failure before the spawner: recorded after the spawns still in flight, in start order. */
+  #failInOrder(done: (child: null) => void, message: string): void {
+    inSpawnOrder(this.#deps.spawner, () => done(this.#spawnFailed(message)));
   }
 
   /** The fcgi socket's fd (created by the group's first holder), or null for a stdin pipe. */

@@ -1,7 +1,7 @@
 // A Spawner that records spawn requests and kills and lets a test end children or fail spawns.
 import { PassThrough } from 'node:stream';
 import { SpawnError } from '../../agent/process/errors.js';
-import type { SpawnRequest, SpawnedChild, Spawner } from '../../agent/process/spawner.js';
+import { outcomeOf, type SpawnOutcome, type SpawnRequest, type SpawnedChild, type Spawner } from '../../agent/process/spawner.js';
 
 export interface KillRecord { pid: number; sig: number; group: boolean }
 
@@ -65,5 +65,33 @@ export class FakeSpawner implements Spawner {
     const c = this.children[this.children.length - 1];
     if (c === undefined) throw new Error('nothing spawned');
     return c;
+  }
+}
+
+/**
+ * A FakeSpawner that pipelines as NodeSpawner does with its helper: between beginBatch() and
+ * endBatch() spawns are only recorded, and endBatch() settles them in order.
+ */
+export class BatchingFakeSpawner extends FakeSpawner {
+  #batching = false;
+  readonly #queue: (() => void)[] = [];
+
+  get inFlight(): number { return this.#queue.length; }
+
+  beginBatch(): void { this.#batching = true; }
+
+  spawnDeferred(req: SpawnRequest, settled: (outcome: SpawnOutcome) => void): void {
+    if (this.#batching) this.#queue.push(() => settled(outcomeOf(() => this.spawn(req))));
+    else settled(outcomeOf(() => this.spawn(req)));
+  }
+
+  afterInFlight(fn: () => void): void {
+    if (this.#queue.length > 0) this.#queue.push(fn);
+    else fn();
+  }
+
+  endBatch(): void {
+    this.#batching = false;
+    for (const run of this.#queue.splice(0)) run();
   }
 }

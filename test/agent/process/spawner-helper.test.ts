@@ -4,12 +4,13 @@
 // the daemon falls back to node's spawn and still learns that the orphaned children ended.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeSpawner } from '../../../agent/process/node-spawner.js';
 import { decodeWaitStatus, HELPER_PATH, SpawnHelper } from '../../../agent/process/spawn-helper.js';
-import type { SpawnRequest, SpawnedChild } from '../../../agent/process/spawner.js';
+import type { SpawnOutcome, SpawnRequest, SpawnedChild } from '../../../agent/process/spawner.js';
+import { SpawnError } from '../../../agent/process/errors.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { spawnerCases } from './spawner-cases.js';
 
@@ -119,4 +120,87 @@ test('a core dump is reported, as supervisord\'s "(core dumped)" needs', { skip:
   const got = await new Promise<unknown[]>((resolve) => child.onExit((...a) => resolve(a)));
   assert.deepEqual(got, [null, constants.signals.SIGSEGV, true]);
   assert.ok(readdirSync(dir).some((f) => f.startsWith('core')), 'the kernel wrote a core file');
+});
+
+function childOf(outcome: SpawnOutcome | undefined): SpawnedChild {
+  assert.ok(outcome !== undefined && !(outcome instanceof SpawnError), `a child, not ${String(outcome)}`);
+  return outcome;
+}
+
+function firstLine(child: SpawnedChild): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => {
+      text += b.toString();
+      if (text.includes('\n')) resolve(text.split('\n')[0] ?? '');
+    });
+  });
+}
+
+test('in a batch, spawns go to the helper at once and are settled at endBatch, in order, each with its own pipes', async (t) => {
+  assert.ok(helper !== null);
+  const spawner = new NodeSpawner(() => helper);
+  const settled: SpawnOutcome[] = [];
+  spawner.beginBatch();
+  for (let i = 0; i < 5; i++) {
+    spawner.spawnDeferred(request({ file: '/bin/sh', argv: ['sh', '-c', `echo child-${i}; exec sleep 30`] }), (o) => settled.push(o));
+  }
+  assert.equal(settled.length, 0, 'nothing settles before the batch ends');
+  spawner.endBatch();
+  assert.equal(settled.length, 5);
+  const children = settled.map(childOf);
+  for (const c of children) killAfter(t, c.pid);
+  assert.equal(new Set(children.map((c) => c.pid)).size, 5, 'five different pids');
+  for (const c of children) assert.equal(ppidOf(c.pid), helper.pid, 'forked by the helper');
+  assert.deepEqual(await Promise.all(children.map(firstLine)), [0, 1, 2, 3, 4].map((i) => `child-${i}`));
+  const ended = children.map(exitOf);
+  for (const c of children) c.kill(constants.signals.SIGKILL, false);
+  for (const e of await Promise.all(ended)) assert.deepEqual(e, { code: null, signal: constants.signals.SIGKILL });
+});
+
+test('a FIFO batch asked for while spawns are in flight: every answer reaches its own request', async (t) => {
+  assert.ok(helper !== null);
+  const dir = mkdtempSync(join(tmpdir(), 'fv-helper-fifo-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const nul = openSync('/dev/null', 'r+');
+  t.after(() => closeSync(nul));
+  const req = { file: '/bin/sleep', argv: ['sleep', '30'], env: { PATH: '/usr/bin:/bin' }, cwd: null, umask: null,
+    stdinFd: nul, stdoutFd: nul, stderrFd: nul };
+  const a = helper.submit(req);
+  const b = helper.submit(req);
+  assert.ok(a !== null && b !== null);
+  helper.makeFifos([join(dir, 'f1'), join(dir, 'f2')]);
+  assert.ok(statSync(join(dir, 'f1')).isFIFO() && existsSync(join(dir, 'f2')), 'the FIFOs were made');
+  const ra = helper.collect(a);
+  const rb = helper.collect(b);
+  assert.ok('pid' in ra && 'pid' in rb, `pids: ${JSON.stringify([ra, rb])}`);
+  for (const r of [ra, rb]) {
+    killAfter(t, r.pid);
+    assert.equal(ppidOf(r.pid), helper.pid);
+  }
+  assert.notEqual(ra.pid, rb.pid);
+  const ends = [ra.pid, rb.pid].map((pid) => new Promise((resolve) => helper.exitsOf(pid).once('exit', (code, sig) => resolve([code, sig]))));
+  for (const r of [ra, rb]) process.kill(r.pid, 'SIGKILL');
+  assert.deepEqual(await Promise.all(ends), [[null, 'SIGKILL'], [null, 'SIGKILL']]);
+});
+
+test('a helper that dies with spawns in flight: node\'s spawn starts them when the batch ends', async (t) => {
+  const own = SpawnHelper.start();
+  assert.ok(own !== null);
+  const spawner = new NodeSpawner(() => own);
+  // Stopped, it reads nothing: both requests are still unanswered when it is killed.
+  process.kill(own.pid, 'SIGSTOP');
+  const settled: SpawnOutcome[] = [];
+  spawner.beginBatch();
+  spawner.spawnDeferred(request({}), (o) => settled.push(o));
+  spawner.spawnDeferred(request({}), (o) => settled.push(o));
+  process.kill(own.pid, 'SIGKILL');
+  spawner.endBatch();
+  const children = settled.map(childOf);
+  for (const c of children) killAfter(t, c.pid);
+  assert.equal(own.alive, false);
+  for (const c of children) assert.equal(ppidOf(c.pid), process.pid, 'spawned by node');
+  const ended = children.map(exitOf);
+  for (const c of children) c.kill(constants.signals.SIGKILL, false);
+  await Promise.all(ended);
 });

@@ -9,14 +9,13 @@ import { Subprocess, STRICT_EPSILON } from '../../../agent/process/subprocess.js
 import { ProcessState as S, stateName } from '../../../agent/process/states.js';
 import { StdinClosed } from '../../../agent/process/errors.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
-import { FakeSpawner } from '../../helpers/fake-spawner.js';
+import { BatchingFakeSpawner, FakeSpawner } from '../../helpers/fake-spawner.js';
 import { makeProcessConfig, RecordingLogger } from '../../helpers/process-config.js';
 
 const T0 = 1000;
 
-function setup(over: Partial<ProcessConfig> = {}) {
+function setup(over: Partial<ProcessConfig> = {}, spawner: FakeSpawner = new FakeSpawner()) {
   const clock = new FakeClock(T0);
-  const spawner = new FakeSpawner();
   const log = new RecordingLogger();
   const bus = new EventBus();
   const events: ProcessStateEvent[] = [];
@@ -413,4 +412,67 @@ test('every state change requests a tick and emits exactly one event', () => {
   h.spawner.last.exit(0);
   assert.equal(h.ctl.ticks, h.events.length);
   assert.deepEqual(h.events.map((e) => [e.processName, e.groupName]), Array(3).fill(['x', 'g']));
+});
+
+test('a spawn deferred in a batch: STARTING without a pid until the batch ends, then the pid and the log line', () => {
+  const spawner = new BatchingFakeSpawner();
+  const h = setup({}, spawner);
+  spawner.beginBatch();
+  h.tickAt(0);
+  assert.equal(h.proc.state, S.STARTING);
+  assert.equal(h.proc.pid, 0, 'no pid while the fork is in flight');
+  assert.equal(spawner.inFlight, 1);
+  assert.deepEqual(h.log.visible, []);
+  spawner.endBatch();
+  assert.equal(h.proc.pid, 100);
+  assert.deepEqual(h.log.visible, ["INFO spawned: 'x' with pid 100"]);
+  h.tickAt(1.5);
+  assert.equal(h.proc.state, S.RUNNING);
+  assert.deepEqual(h.edges(), ['STOPPED->STARTING', 'STARTING->RUNNING']);
+});
+
+test('a deferred spawn that fails at the end of its batch ends in BACKOFF with the fork error, sinks closed', () => {
+  const spawner = new BatchingFakeSpawner();
+  const h = setup({}, spawner);
+  spawner.beginBatch();
+  h.tickAt(0);
+  spawner.failNext = 'EAGAIN';
+  spawner.endBatch();
+  assert.equal(h.proc.state, S.BACKOFF);
+  assert.equal(h.proc.pid, 0);
+  assert.equal(h.proc.spawnerr, "Too many processes in process table to spawn 'x'");
+  assert.deepEqual(h.closed, ['stdout', 'stderr']);
+  assert.deepEqual(h.edges(), ['STOPPED->STARTING', 'STARTING->BACKOFF']);
+});
+
+test('outside a batch a deferring spawner settles at once', () => {
+  const spawner = new BatchingFakeSpawner();
+  const h = setup({}, spawner);
+  h.tickAt(0);
+  assert.equal(h.proc.pid, 100);
+  assert.equal(spawner.inFlight, 0);
+});
+
+test('a start that fails before the spawner, behind a spawn in flight, is logged and changes state in start order', () => {
+  const spawner = new BatchingFakeSpawner();
+  const clock = new FakeClock(T0);
+  const log = new RecordingLogger();
+  const bus = new EventBus();
+  const edges: string[] = [];
+  bus.subscribe((e) => { if (e.type === 'PROCESS_STATE') edges.push(`${e.processName} ${stateName(e.from)}->${stateName(e.to)}`); });
+  const make = (name: string, command: string): Subprocess => new Subprocess({
+    config: makeProcessConfig({ name, command }), groupName: name, spawner, clock, bus, log,
+    openOutput: () => null, baseEnv: { PATH: '/usr/bin:/bin' }, serverUrl: 'unix:///tmp/s.sock',
+    isDaemonRunning: () => true, requestTick: () => undefined,
+  });
+  const a = make('a', '/bin/true');
+  const b = make('b', '/nonexistent/fv-x');
+  spawner.beginBatch();
+  a.tick(T0);
+  b.tick(T0);
+  assert.equal(b.state, S.STARTING, 'its failure waits for the spawn before it');
+  spawner.endBatch();
+  assert.equal(b.state, S.BACKOFF);
+  assert.deepEqual(log.visible, ["INFO spawned: 'a' with pid 100", "INFO spawnerr: can't find command '/nonexistent/fv-x'"]);
+  assert.deepEqual(edges, ['a STOPPED->STARTING', 'b STOPPED->STARTING', 'b STARTING->BACKOFF']);
 });
