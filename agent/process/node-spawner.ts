@@ -123,17 +123,8 @@ export class NodeSpawner implements Spawner {
   }
 
   spawn(req: SpawnRequest): SpawnedChild {
-    const pipes = ChildPipes.make(req.stdinFd === undefined || req.stdinFd === null, !req.redirectStderr);
-    try {
-      const early = preflightFailure(req, SETPRIV);
-      if (early !== null) return standIn(pipes, early, 'ignore');
-      return this.#launch(req, pipes);
-    } catch (err) {
-      pipes.closeParentEnds();
-      throw err;
-    } finally {
-      pipes.closeChildEnds();
-    }
+    // Without somewhere to defer to, nothing is queued: #start returns the child.
+    return this.#start(req, null) as SpawnedChild;
   }
 
   /**
@@ -142,7 +133,7 @@ export class NodeSpawner implements Spawner {
    * left both the daemon and the helper idle half of the time while hundreds of programs start.)
    */
   spawnDeferred(req: SpawnRequest, settled: (outcome: SpawnOutcome) => void): void {
-    const outcome = this.#batching ? outcomeOf(() => this.#sendOrSpawn(req, settled)) : outcomeOf(() => this.spawn(req));
+    const outcome = outcomeOf(() => this.#start(req, this.#batching ? settled : null));
     if (outcome !== null) this.afterInFlight(() => settled(outcome));
   }
 
@@ -169,17 +160,20 @@ export class NodeSpawner implements Spawner {
     if (failure !== null) throw failure.err;
   }
 
-  /** The child now, or null when the request went to the helper (queued until endBatch). */
-  #sendOrSpawn(req: SpawnRequest, settled: (outcome: SpawnOutcome) => void): SpawnedChild | null {
+  /**
+   * Pipes, the checks supervisord's child would fail, then the fork: the child, or (with `deferTo`)
+   * null when the request went to the helper and is queued until endBatch.
+   */
+  #start(req: SpawnRequest, deferTo: ((outcome: SpawnOutcome) => void) | null): SpawnedChild | null {
     const pipes = ChildPipes.make(req.stdinFd === undefined || req.stdinFd === null, !req.redirectStderr);
     let sent = false;
     try {
       const early = preflightFailure(req, SETPRIV);
       if (early !== null) return standIn(pipes, early, 'ignore');
-      const h = this.#helperRequest(req, pipes);
+      const h = deferTo === null ? null : this.#helperRequest(req, pipes);
       const id = h === null ? null : h.helper.submit(h.request);
-      if (h !== null && id !== null) {
-        this.#queue.push({ req, pipes, helper: h.helper, id, settled });
+      if (h !== null && id !== null && deferTo !== null) {
+        this.#queue.push({ req, pipes, helper: h.helper, id, settled: deferTo });
         sent = true;
         return null;
       }
