@@ -1,14 +1,15 @@
 // The daemon side of fv-spawn (native/fv-spawn.c): one small helper process that forks and execs
-// children, so the daemon never forks its own large address space. A request is written and its
-// reply read synchronously (the helper answers right after its fork, well under a millisecond);
-// exits arrive asynchronously on a second channel as the helper reaps them.
+// children, so the daemon never forks its own large address space. Requests go out as they are
+// made (submit) and their replies, one line each in request order, are read synchronously when
+// wanted (collect: the helper answers right after its fork); exits arrive asynchronously on a
+// second channel as the helper reaps them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { accessSync, constants as fsConstants, readSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeFds, fifoPool } from './fifo-pool.js';
+import { closeFds, fifoPool, type PipeFds } from './fifo-pool.js';
 import { readProcStat } from './proc-stat.js';
 
 /** Where `npm run build` puts the compiled helper (dist/native/fv-spawn). */
@@ -109,8 +110,8 @@ export class SpawnHelper {
   static start(binary = HELPER_PATH): SpawnHelper | null {
     if (process.env[HELPER_ENV] === '0') return null;
     try { accessSync(binary, fsConstants.X_OK); } catch { return null; }
-    let request: { readFd: number; writeFd: number } | null = null;
-    let reply: { readFd: number; writeFd: number } | null = null;
+    let request: PipeFds | null = null;
+    let reply: PipeFds | null = null;
     try {
       request = fifoPool.pipe();
       reply = fifoPool.pipe();
