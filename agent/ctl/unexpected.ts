@@ -60,6 +60,8 @@ function transportClass(err: RpcTransportError): { pyClass: string; message: str
         message: `<ProtocolError for 127.0.0.1/RPC2: ${status} ${STATUS_CODES[status] ?? ''}>` };
     }
     case 'protocol': return { pyClass: 'xml.parsers.expat.ExpatError', message: err.message };
+    case 'dns': return { pyClass: 'socket.gaierror', message: '[Errno -2] Name or service not known' };
+    case 'tls': return { pyClass: 'ssl.SSLError', message: err.message };
     case 'io': {
       const code = errnoOf(err);
       const known = code === undefined ? undefined : ERRNO[code];

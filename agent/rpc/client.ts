@@ -1,108 +1,24 @@
-// XML-RPC client over inet (http://host:port) or a unix socket (unix:///path), as supervisorctl's
-// transport: one keep-alive connection, POST /RPC2, Basic auth only with both credentials.
-// Imports node:http and the codec; never the daemon. Credentials never appear in messages.
+// XML-RPC client over inet (http://host:port, https://), or a unix socket (unix:///path), as
+// supervisorctl's transport: keep-alive connections (one by default), POST to /RPC2, Basic auth only
+// with both credentials. Imports node:http(s) and the codec; never the daemon. Credentials never
+// appear in messages.
 import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
 import { decodeResponse, encodeMethodCall, XmlRpcResponseError } from './xmlrpc.js';
 import type { XmlRpcValue } from './value.js';
+import {
+  baseHeaders, resolveEndpoint, RpcTransportError, timeoutError, toTransportError, USER_AGENT,
+  type Endpoint, type RpcClientOptions,
+} from './endpoint.js';
 
-export interface RpcClientOptions {
-  url: string;
-  username?: string | null;
-  password?: string | null;
-  timeoutMs?: number;
-}
+export {
+  baseHeaders, DEFAULT_TIMEOUT_MS, resolveEndpoint, RpcTransportError, timeoutError, toTransportError, USER_AGENT,
+  type Endpoint, type RpcClientOptions, type RpcTransportErrorKind,
+} from './endpoint.js';
 
-export type RpcTransportErrorKind = 'refused' | 'nofile' | 'timeout' | 'http' | 'protocol' | 'io';
-
-/** The call did not produce an XML-RPC answer (faults are RpcFault, not this). */
-export class RpcTransportError extends Error {
-  readonly kind: RpcTransportErrorKind;
-  readonly status?: number;
-
-  constructor(kind: RpcTransportErrorKind, message: string, options?: { status?: number; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'RpcTransportError';
-    this.kind = kind;
-    if (options?.status !== undefined) this.status = options.status;
-  }
-}
-
-/** What Python's xmlrpc client sends; supervisord does not look at it, but logs and proxies may. */
-export const USER_AGENT = 'Python-xmlrpc/3.11';
-export const DEFAULT_TIMEOUT_MS = 10_000;
 /** A response larger than this is refused (a 1000-process getAllProcessInfo is about 1.3 MB). */
 export const MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
-
-/** Where to connect, resolved once from the options. */
-export interface Endpoint {
-  /** The server URL without any user:password part, safe to show. */
-  readonly url: string;
-  readonly connect: { socketPath: string } | { host: string; port: number };
-  /** Host header: `localhost` for a unix socket, as supervisorctl sends. */
-  readonly hostHeader: string | null;
-  readonly authorization: string | null;
-  readonly timeoutMs: number;
-}
-
-/** Parses a server URL as supervisorctl does: `unix://` + path, or http://host[:port] (path ignored). */
-export function resolveEndpoint(opts: RpcClientOptions): Endpoint {
-  let username = opts.username ?? null;
-  let password = opts.password ?? null;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const auth = (): string | null => (username !== null && password !== null
-    ? `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
-    : null);
-  if (opts.url.startsWith('unix://')) {
-    const socketPath = opts.url.slice('unix://'.length);
-    if (socketPath === '') throw new TypeError('unix:// server URL without a socket path');
-    return { url: opts.url, connect: { socketPath }, hostHeader: 'localhost', authorization: auth(), timeoutMs };
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(opts.url);
-  } catch {
-    throw new TypeError(`invalid server URL: ${redact(opts.url)}`);
-  }
-  if (parsed.protocol !== 'http:') throw new TypeError(`unknown protocol for server URL: ${redact(opts.url)}`);
-  // Credentials written into the URL are used when none are given, and removed from it.
-  if (parsed.username !== '' || parsed.password !== '') {
-    username ??= decodeURIComponent(parsed.username);
-    password ??= decodeURIComponent(parsed.password);
-    parsed.username = '';
-    parsed.password = '';
-  }
-  const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
-  const port = parsed.port === '' ? 80 : Number(parsed.port);
-  const url = `http://${parsed.host}`;
-  return { url, connect: { host, port }, hostHeader: null, authorization: auth(), timeoutMs };
-}
-
-/** A URL for messages, with anything between :// and @ dropped. */
-function redact(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
-}
-
-/** The request headers for an endpoint (Host is added by node for inet). */
-export function baseHeaders(ep: Endpoint): Record<string, string> {
-  const h: Record<string, string> = {};
-  if (ep.hostHeader !== null) h.Host = ep.hostHeader;
-  if (ep.authorization !== null) h.Authorization = ep.authorization;
-  return h;
-}
-
-/** Maps a socket-level failure to the error supervisorctl would report, in its words. */
-export function toTransportError(ep: Endpoint, err: unknown): RpcTransportError {
-  if (err instanceof RpcTransportError) return err;
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ECONNREFUSED') return new RpcTransportError('refused', `${ep.url} refused connection`, { cause: err });
-  if (code === 'ENOENT') return new RpcTransportError('nofile', `${ep.url} no such file`, { cause: err });
-  const what = code ?? (err instanceof Error ? err.message : String(err));
-  return new RpcTransportError('io', `${ep.url}: ${what}`, { cause: err });
-}
-
-export function timeoutError(ep: Endpoint): RpcTransportError {
-  return new RpcTransportError('timeout', `${ep.url}: no answer within ${ep.timeoutMs} ms`);
-}
 
 interface RawResponse { status: number; reason: string; body: Buffer }
 
@@ -111,16 +27,21 @@ export class RpcClient {
   private readonly ep: Endpoint;
   private readonly agent: http.Agent;
 
-  constructor(opts: RpcClientOptions) {
+  /** `maxSockets`: how many calls may be in flight at once, each on its own connection (default 1). */
+  constructor(opts: RpcClientOptions & { maxSockets?: number }) {
     this.ep = resolveEndpoint(opts);
     this.url = this.ep.url;
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 1 };
+    this.agent = this.ep.secure ? new https.Agent({ ...agentOpts, ...this.ep.tls }) : new http.Agent(agentOpts);
   }
 
-  /** Calls a method; resolves with its value, rejects with RpcFault or RpcTransportError. */
-  async call(methodName: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> {
+  /**
+   * Calls a method; resolves with its value, rejects with RpcFault or RpcTransportError.
+   * `timeoutMs` replaces the client's call limit for this call (a long poll needs more).
+   */
+  async call(methodName: string, params: readonly XmlRpcValue[] = [], opts: { timeoutMs?: number } = {}): Promise<XmlRpcValue> {
     const body = encodeMethodCall(methodName, params);
-    const res = await this.post(body);
+    const res = await this.post(body, opts.timeoutMs ?? this.ep.timeoutMs);
     if (res.status !== 200) {
       throw new RpcTransportError('http', `${this.url}: HTTP ${res.status} ${res.reason}`.trimEnd(), { status: res.status });
     }
@@ -141,23 +62,25 @@ export class RpcClient {
    * One request on the kept-alive connection. A connection the server closed while idle fails
    * at once with ECONNRESET before any answer; that request is sent again once, on a new one.
    */
-  private post(body: Buffer, mayRetry = true): Promise<RawResponse> {
+  private post(body: Buffer, timeoutMs: number, mayRetry = true): Promise<RawResponse> {
     const ep = this.ep;
     return new Promise<RawResponse>((resolve, reject) => {
       let settled = false;
       let answered = false;
+      let connectTimer: NodeJS.Timeout | undefined;
       const finish = (err: Error | null, res?: RawResponse): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(connectTimer);
         if (err !== null) reject(err);
         else resolve(res as RawResponse);
       };
-      const req = http.request({
+      const req = (ep.secure ? https : http).request({
         ...ep.connect,
         agent: this.agent,
         method: 'POST',
-        path: '/RPC2',
+        path: ep.rpcPath,
         headers: {
           ...baseHeaders(ep),
           'Accept-Encoding': 'identity',
@@ -170,12 +93,23 @@ export class RpcClient {
       const timer = setTimeout(() => {
         finish(timeoutError(ep));
         req.destroy();
-      }, ep.timeoutMs);
+      }, timeoutMs);
+      // A host that drops the SYN (or stalls the TLS handshake) fails after the connect limit.
+      req.on('socket', (socket: Socket) => {
+        // A new socket is handed over on the next tick, before any I/O could have connected it.
+        if (req.reusedSocket || !socket.connecting) return;
+        connectTimer = setTimeout(() => {
+          finish(timeoutError(ep, 'connect'));
+          req.destroy();
+        }, ep.connectTimeoutMs);
+        socket.once(ep.secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+      });
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (mayRetry && !settled && !answered && req.reusedSocket && err.code === 'ECONNRESET') {
           settled = true;
           clearTimeout(timer);
-          resolve(this.post(body, false));
+          clearTimeout(connectTimer);
+          resolve(this.post(body, timeoutMs, false));
           return;
         }
         finish(toTransportError(ep, err));

@@ -2,9 +2,11 @@
 // CPU and memory. Stock clients never call it, so supervisor.* stays exactly supervisord's.
 import { readUsage } from '../process/resource-usage.js';
 import { FLEETVISOR_VERSION } from '../version.js';
+import { ChangeFeed } from './change-feed.js';
 import { assertRunning, type RpcContext } from './context.js';
+import { InfoMethods } from './supervisor-info.js';
 import { lexicalTargets, resolveProcess, type Target } from './lookup.js';
-import { strArg } from './params.js';
+import { intArg, strArg } from './params.js';
 import type { RpcMethod } from './registry.js';
 import { XmlRpcDouble, type XmlRpcStruct, type XmlRpcValue } from './value.js';
 
@@ -23,8 +25,20 @@ function stats(t: Target): XmlRpcStruct {
   };
 }
 
+/** The processes named by a change answer that still exist, as getProcessInfo structs. */
+function changedInfos(ctx: RpcContext, names: readonly string[]): XmlRpcValue[] {
+  const info = new InfoMethods(ctx);
+  const now = Date.now() / 1000;
+  const out: XmlRpcValue[] = [];
+  for (const name of names) {
+    try { out.push(info.processInfo(resolveProcess(ctx.supervisor, name), now)); } catch { /* removed meanwhile */ }
+  }
+  return out;
+}
+
 export function fleetvisorMethods(ctx: RpcContext): RpcMethod[] {
   const getAll = (): XmlRpcValue => { assertRunning(ctx); return lexicalTargets(ctx.supervisor).map(stats); };
+  const feed = new ChangeFeed(ctx.supervisor.bus);
   return [
     { name: 'fleetvisor.getVersion', doc: `The fleetvisord version (supervisor.getSupervisorVersion gives the supervisord one).
 
@@ -39,5 +53,21 @@ export function fleetvisorMethods(ctx: RpcContext): RpcMethod[] {
     { name: 'fleetvisor.getAllProcessStats', doc: `getProcessStats for every process, by group then process name.
 
         @return array stats    one stats struct per process`, handler: getAll },
+    { name: 'fleetvisor.waitForChanges', doc: `Waits for process state changes after a serial (a long poll): answers at once when
+        something changed since that serial, else at the next change or after timeout seconds
+        (at most 300). Start with epoch '' and serial 0; reset=true means: re-read everything
+        (getAllProcessInfo), then wait from the serial this answer gives.
+
+        @param string epoch    the epoch of the last answer ('' at first)
+        @param int serial      the serial of the last answer (0 at first)
+        @param int timeout     seconds to wait at most when nothing changed
+        @return struct changes {epoch, serial, reset (boolean), processes (getProcessInfo structs of the processes changed)}`,
+    handler: async ([epoch, serial, timeout]) => {
+      const answer = await feed.wait(strArg(epoch), intArg(serial), intArg(timeout));
+      return {
+        epoch: answer.epoch, serial: answer.serial, reset: answer.reset,
+        processes: answer.reset ? [] : changedInfos(ctx, answer.changed),
+      };
+    } },
   ];
 }

@@ -2,6 +2,7 @@
 // connection, with the same URL and auth handling as the RPC client. The body has no timeout.
 // Imports node:http and the client's endpoint helpers only.
 import http from 'node:http';
+import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { baseHeaders, resolveEndpoint, timeoutError, toTransportError, USER_AGENT, type RpcClientOptions } from './client.js';
 
@@ -17,8 +18,9 @@ export interface HttpStream {
 export function openStream(opts: RpcClientOptions, path: string): Promise<HttpStream> {
   const ep = resolveEndpoint(opts);
   return new Promise<HttpStream>((resolve, reject) => {
-    const req = http.request({
+    const req = (ep.secure ? https : http).request({
       ...ep.connect,
+      ...(ep.tls ?? {}),
       agent: false,
       method: 'GET',
       path,

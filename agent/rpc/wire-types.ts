@@ -2,6 +2,11 @@
 // that turn an untyped decoded value into them. Shared by the server, fleetvisorctl and the hub.
 import { isStruct, type XmlRpcStruct, type XmlRpcValue } from './value.js';
 
+// The state codes are wire values too: clients (ctl, the hub) read them from here.
+export {
+  ProcessState, RUNNING_STATES, STOPPED_STATES, SupervisorState, stateName, supervisorStateName,
+} from '../process/states.js';
+
 /** getProcessInfo / getAllProcessInfo: 14 keys. */
 export interface ProcessInfo {
   name: string;
@@ -84,6 +89,14 @@ export interface ProcessStats {
   stderr_bytes: number;
 }
 
+/** fleetvisor.waitForChanges: the processes changed since a serial, or reset (re-read everything). */
+export interface ChangeSet {
+  epoch: string;
+  serial: number;
+  reset: boolean;
+  processes: ProcessInfo[];
+}
+
 export class WireShapeError extends Error {
   constructor(what: string, value: unknown) {
     super(`malformed ${what} in response: ${JSON.stringify(value)?.slice(0, 200)}`);
@@ -140,6 +153,12 @@ export function toStatusResults(v: XmlRpcValue): StatusResult[] {
 export function toProcessStatsList(v: XmlRpcValue): ProcessStats[] {
   if (!Array.isArray(v)) throw new WireShapeError('ProcessStats array', v);
   return v.map((item) => shape<ProcessStats>('ProcessStats', PROCESS_STATS, item));
+}
+
+export function toChangeSet(v: XmlRpcValue): ChangeSet {
+  const head = shape<{ epoch: string; serial: number; reset: boolean }>('ChangeSet', { epoch: 'string', serial: 'int', reset: 'boolean' }, v);
+  const processes = isStruct(v) ? v.processes : undefined;
+  return { epoch: head.epoch, serial: head.serial, reset: head.reset, processes: toProcessInfoList(processes ?? null) };
 }
 
 export type { XmlRpcStruct };

@@ -317,8 +317,9 @@ test('a response cut off mid-body is an io error', async (t) => {
 });
 
 test('bad server URLs are refused up front without echoing credentials', () => {
-  assert.throws(() => new RpcClient({ url: `https://${USER}:${PASSWORD}@example.com` }), (err: unknown) =>
-    err instanceof TypeError && !err.message.includes(PASSWORD) && /https:\/\/example\.com/.test(err.message));
+  assert.throws(() => new RpcClient({ url: `ftp://${USER}:${PASSWORD}@example.com` }), (err: unknown) =>
+    err instanceof TypeError && !err.message.includes(PASSWORD) && /ftp:\/\/example\.com/.test(err.message));
+  assert.equal(new RpcClient({ url: `https://${USER}:${PASSWORD}@example.com:8443/x` }).url, 'https://example.com:8443');
   assert.throws(() => new RpcClient({ url: 'not a url' }), TypeError);
   assert.throws(() => new RpcClient({ url: 'unix://' }), TypeError);
   assert.equal(new RpcClient({ url: 'http://localhost' }).url, 'http://localhost');
