@@ -19,6 +19,8 @@ export const MAX_VALUE_DEPTH = 64;
 /** Element nesting accepted by the scanner (room for MAX_VALUE_DEPTH values of 3 elements each). */
 export const MAX_ELEMENT_DEPTH = 3 * MAX_VALUE_DEPTH + 8;
 const LIMITS = { maxDepth: MAX_ELEMENT_DEPTH };
+/** Responses: the same, with the control characters of logs read back (see ScanLimits.controlChars). */
+const RESPONSE_LIMITS = { maxDepth: MAX_ELEMENT_DEPTH, controlChars: true };
 
 /** Sets a member without ever reaching a prototype setter (a member may be named __proto__). */
 function setMember(obj: XmlRpcStruct, key: string, value: XmlRpcValue): void {
@@ -201,7 +203,7 @@ class ResponseReader {
   private readonly sc: XmlScanner;
 
   constructor(src: string) {
-    this.sc = new XmlScanner(src, LIMITS);
+    this.sc = new XmlScanner(src, RESPONSE_LIMITS);
   }
 
   /** The next OPEN or CLOSE, skipping character data between structural elements. */

@@ -72,6 +72,12 @@ const XML_DECL = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z0-9_.-]
 export interface ScanLimits {
   /** Deepest element nesting accepted (the root is depth 1). */
   readonly maxDepth: number;
+  /**
+   * Accept the C0 control characters XML forbids (but NUL) in character data. supervisord writes
+   * a log's bytes into its answers as they are, so a log with colour codes (ESC) gives a response
+   * no XML parser accepts (Python's own client fails on it); a client reads them as characters.
+   */
+  readonly controlChars?: boolean;
 }
 
 /**
@@ -192,7 +198,7 @@ export class XmlScanner {
         if (c === 13) cr = true;
         else if (c === 93) {
           if (s.charCodeAt(i + 1) === 93 && s.charCodeAt(i + 2) === 62) this.fail("']]>' in content", i);
-        } else if (c !== 9 && c !== 10) this.fail('invalid character', i);
+        } else if (c !== 9 && c !== 10 && (c === 0 || this.limits.controlChars !== true)) this.fail('invalid character', i);
       } else if (c >= 0xfffe) {
         this.fail('invalid character', i);
       }

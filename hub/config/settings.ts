@@ -45,7 +45,8 @@ export function readSettings(section: RawSection | undefined, file: string, dir:
     database: database === undefined ? resolve(dir, 'fleetvisor-hub.db') : databasePath(database, dir),
     activityLog: activityLog === null ? null : resolve(dir, activityLog.trim()),
     host: or(get('host'), requiredText, '127.0.0.1'),
-    port: or(get('port'), (f) => integerIn(f, 1, 65535), 5000),
+    // 0 asks the system for a free port (the hub prints the one it got).
+    port: or(get('port'), (f) => integerIn(f, 0, 65535), 5000),
     name: or(get('name'), requiredText, 'Fleetvisor'),
     theme: or(get('theme'), theme, 'light'),
     tlsCert: tlsCert === undefined ? null : readableFile(tlsCert, dir),

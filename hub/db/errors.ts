@@ -34,3 +34,11 @@ export class DatabaseVersionError extends Error {
     this.name = 'DatabaseVersionError';
   }
 }
+
+/** The database file cannot be created or opened (missing directory, permissions, not SQLite). */
+export class DatabaseOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseOpenError';
+  }
+}

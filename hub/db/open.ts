@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, fchmodSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { DatabaseOpenError } from './errors.js';
 import { hasTable } from './rows.js';
 
 const MEMORY = ':memory:';
@@ -19,16 +20,16 @@ function createOwnerOnly(path: string): void {
   try {
     dirIsDirectory = statSync(dir).isDirectory();
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new Error(`${path}: the directory ${dir} does not exist; create it first`);
+    if (errnoCode(err) === 'ENOENT') throw new DatabaseOpenError(`${path}: the directory ${dir} does not exist; create it first`);
     throw err;
   }
-  if (!dirIsDirectory) throw new Error(`${path}: ${dir} is not a directory`);
+  if (!dirIsDirectory) throw new DatabaseOpenError(`${path}: ${dir} is not a directory`);
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o600);
   } catch (err) {
     if (errnoCode(err) === 'EEXIST') return;
-    throw err;
+    throw new DatabaseOpenError(`${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   try {
     // The umask can only remove bits, but set the mode outright so it is exactly 0600.
@@ -52,7 +53,7 @@ export function openDatabase(path: string): Database.Database {
     db = new Database(path, { timeout: 5000 });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new Error(`${path}: ${msg}`, { cause: err });
+    throw new DatabaseOpenError(`${path}: ${msg}`, { cause: err });
   }
   try {
     // cesi's own file is refused by migrate(); it is not switched to WAL first, so it is left as it was.
@@ -63,7 +64,7 @@ export function openDatabase(path: string): Database.Database {
   } catch (err) {
     db.close();
     const msg = err instanceof Error ? err.message : String(err);
-    throw new Error(`${path}: ${msg}`, { cause: err });
+    throw new DatabaseOpenError(`${path}: ${msg}`, { cause: err });
   }
   return db;
 }
