@@ -371,7 +371,7 @@ const INI_ERRORS: [string, string, string | RegExp, string][] = [
   ['bad environment section name', lines('[environment:a/b]', 'members ='), /^environment name 'a\/b' is not valid/, `in ${FILE}, [environment:a/b]`],
   ['environment names an unknown node', lines('[node:web1]', 'url = http://w:1', '[environment:prod]', 'members = web1, db9'),
     "environment 'prod' names unknown node 'db9'", `in ${FILE}, [environment:prod] members = 'db9'`],
-  ['cesi port', lines('[cesi]', 'port = http'), 'port must be an integer from 1 to 65535', `in ${FILE}, [cesi] port = 'http'`],
+  ['cesi port', lines('[cesi]', 'port = http'), 'port must be an integer from 0 to 65535', `in ${FILE}, [cesi] port = 'http'`],
   ['empty cesi host', lines('[cesi]', 'host ='), 'host must not be empty', `in ${FILE}, [cesi] host = ''`],
   ['unknown theme', lines('[cesi]', 'theme = pink'),
     'theme must be light, dark or one of cerulean, cosmo, cyborg, darkly, flatly, journal, litera, lumen, lux, materia, minty, morph, pulse, quartz, sandstone, simplex, sketchy, slate, solar, spacelab, superhero, united, vapor, yeti, zephyr',
