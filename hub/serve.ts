@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { FLEETVISOR_VERSION } from '../agent/version.js';
+import { HUB_VERSION } from './version.js';
 import { LogService } from './actions/logs.js';
 import { NodeAdmin } from './actions/node-admin.js';
 import { ProcessActions } from './actions/process-actions.js';
@@ -34,7 +34,7 @@ import { FleetQueries } from './services/fleet.js';
 import { createApp } from './web/app.js';
 import type { HubServices, LoginLimits } from './web/context.js';
 
-export const HUB_VERSION = FLEETVISOR_VERSION;
+export { HUB_VERSION } from './version.js';
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perAddress: 30, perUser: 10, windowMs: 15 * 60 * 1000 };
 
 export interface HubOptions {

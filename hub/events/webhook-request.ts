@@ -1,7 +1,7 @@
 // One delivery attempt to a webhook: the signed POST, limited in time, redirects not followed. Its
 // outcome is put in words that never contain the URL (it may carry credentials) or the secret.
 import { createHmac } from 'node:crypto';
-import { FLEETVISOR_VERSION } from '../../agent/version.js';
+import { HUB_VERSION as FLEETVISOR_VERSION } from '../version.js';
 import type { WebhookEvent } from '../config/types.js';
 
 export interface AttemptInput {

@@ -1,93 +1,49 @@
-// Enforces the dependency direction of style.md §3.3: the core (process, config, logging, events)
-// never reaches up into rpc, http, ctl or hub, and never imports transport libraries.
+// The dependency direction, checked on the real tree by test/arch/checker.ts, and the checker
+// itself checked on a planted tree: every kind of forbidden edge must be reported, and the hub's
+// imports from the agent must not pull in the process machine, the daemon or the HTTP server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+import { closure, HUB_MAY_IMPORT_FROM_AGENT, importsOf, RULES, tsFiles, violations } from './checker.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-function tsFiles(dir: string): string[] {
-  let out: string[] = [];
-  let entries: string[];
-  try { entries = readdirSync(dir); } catch { return out; }
-  for (const name of entries) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) out = out.concat(tsFiles(full));
-    else if (name.endsWith('.ts')) out.push(full);
-  }
-  return out;
-}
-
-function importsOf(file: string): string[] {
-  const src = readFileSync(file, 'utf8');
-  const specs: string[] = [];
-  const re = /(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
-  for (const m of src.matchAll(re)) specs.push((m[1] ?? m[2]) as string);
-  return specs;
-}
-
-const CORE = ['agent/process', 'agent/config', 'agent/logging', 'agent/events'];
-const FORBIDDEN_DIRS = ['agent/rpc', 'agent/http', 'agent/ctl', 'hub'];
-const FORBIDDEN_PACKAGES = ['express', 'xmlrpc', 'ejs', 'node:http', 'http', 'node:https', 'https', 'saxes'];
-
-/** Every edge that breaks the rules, as "from -> to" strings. */
-export function violations(): string[] {
-  const bad: string[] = [];
-  for (const coreDir of CORE) {
-    for (const file of tsFiles(join(root, coreDir))) {
-      const from = relative(root, file);
-      for (const spec of importsOf(file)) {
-        if (spec.startsWith('.')) {
-          const target = relative(root, resolve(dirname(file), spec));
-          if (FORBIDDEN_DIRS.some((d) => target === d || target.startsWith(d + '/'))) bad.push(`${from} -> ${target}`);
-          if (target === 'agent/supervisor.js' || target === 'agent/main.js') bad.push(`${from} -> ${target}`);
-        } else if (FORBIDDEN_PACKAGES.includes(spec)) {
-          bad.push(`${from} -> ${spec}`);
-        }
-      }
-    }
-  }
-  return bad;
-}
-
-test('the core imports nothing from rpc, http, ctl, hub or transport libraries', () => {
-  assert.ok(tsFiles(join(root, 'agent/process')).length > 0, 'sources not found from ' + root);
-  assert.deepEqual(violations(), []);
+test('the tree keeps every dependency rule', () => {
+  assert.ok(tsFiles(join(repoRoot, 'agent/process')).length > 10 && tsFiles(join(repoRoot, 'hub/web')).length > 10, 'sources not found from ' + repoRoot);
+  assert.deepEqual(violations(repoRoot, RULES), []);
 });
 
-/** Layers above the core, style.md 3.3: [layer, targets it must never import]. */
-const UPPER_RULES: readonly [string, readonly string[]][] = [
-  // The HTTP layer serves the RPC registry; it never reaches the process machine or the daemon.
-  ['agent/http', ['agent/supervisor.js', 'agent/process', 'agent/daemon', 'agent/events', 'agent/ctl', 'agent/main.js', 'hub']],
-  // The RPC layer calls into the Supervisor; it never knows about HTTP, the CLI or the daemon wiring.
-  ['agent/rpc', ['agent/http', 'agent/ctl', 'agent/daemon', 'agent/main.js', 'hub']],
-];
-
-export function upperViolations(): string[] {
-  const bad: string[] = [];
-  for (const [layer, forbidden] of UPPER_RULES) {
-    for (const file of tsFiles(join(root, layer))) {
-      const from = relative(root, file);
-      for (const spec of importsOf(file)) {
-        if (!spec.startsWith('.')) continue;
-        const target = relative(root, resolve(dirname(file), spec));
-        if (forbidden.some((d) => target === d || target.startsWith(d + '/'))) bad.push(`${from} -> ${target}`);
-      }
-    }
+test('what the hub takes from the agent reaches nothing but the codec, the client and the state codes', () => {
+  const reached = [...closure(repoRoot, HUB_MAY_IMPORT_FROM_AGENT)].filter((f) => f.startsWith('agent/')).sort();
+  const outside = reached.filter((f) => !f.startsWith('agent/rpc/') && f !== 'agent/process/states.ts');
+  assert.deepEqual(outside, []);
+  for (const f of reached) {
+    const deps = [...closure(repoRoot, [f])];
+    assert.ok(!deps.some((d) => d === 'agent/supervisor.ts' || d.startsWith('agent/http/') || d.startsWith('agent/daemon/')), `${f} pulls in the daemon`);
   }
-  return bad;
-}
-
-test('http never imports the process machine or the daemon; rpc never imports http, ctl or the daemon', () => {
-  assert.ok(tsFiles(join(root, 'agent/http')).length > 5 && tsFiles(join(root, 'agent/rpc')).length > 5);
-  assert.deepEqual(upperViolations(), []);
 });
 
-test('the checker itself catches an upward import', () => {
-  const re = /(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s*['"]([^'"]+)['"]/g;
-  const sample = "import { x } from '../rpc/faults.js';\nimport http from 'node:http';";
-  const specs = [...sample.matchAll(re)].map((m) => m[1]);
-  assert.deepEqual(specs, ['../rpc/faults.js', 'node:http']);
+test('the checker reports planted violations of each rule, and only those', (t) => {
+  const root = makeTmpDir(t, 'fv-arch-');
+  const plant = (file: string, text: string): void => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  };
+  plant('agent/process/a.ts', "import { x } from '../rpc/faults.js';\nimport http from 'node:http';\n// import { y } from '../http/server.js';\n");
+  plant('agent/http/b.ts', "export { z } from '../supervisor.js';\n");
+  plant('hub/nodes/c.ts', "import type { S } from '../../agent/supervisor.js';\nimport { c } from '../../agent/rpc/client.js';\nconst m = await import('../web/app.js');\n");
+  plant('hub/web/d.ts', "import {\n  UserStore,\n} from '../db/users.js';\nimport express from 'express';\n");
+  plant('hub/db/e.ts', "import './side-effect.js';\nimport express from 'express';\n");
+  const found = violations(root, RULES).map((v) => v.replace(/ \(.*\)$/, '')).sort();
+  assert.deepEqual(found, [
+    'agent/http/b.ts -> agent/supervisor.ts',
+    'agent/process/a.ts -> agent/rpc/faults.ts',
+    'agent/process/a.ts -> node:http',
+    'hub/db/e.ts -> express',
+    'hub/nodes/c.ts -> agent/supervisor.ts',
+    'hub/nodes/c.ts -> hub/web/app.ts',
+    'hub/web/d.ts -> hub/db/users.ts',
+  ]);
+  assert.deepEqual(importsOf("import a from 'x';\nexport * from \"./y.js\";\nimport 'z';\n/* import q from 'q'; */"), ['x', './y.js', 'z']);
 });

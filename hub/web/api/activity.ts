@@ -3,6 +3,7 @@
 import type { Request, Response } from 'express';
 import { HubError } from '../../errors.js';
 import { activityLine } from '../../services/activity.js';
+import { countOf } from '../../services/fleet.js';
 import type { HubServices } from '../context.js';
 import { openSse } from '../sse.js';
 import { param, queryInt, queryString, sendOk } from './input.js';
@@ -43,6 +44,18 @@ export function activityRoutes(s: HubServices) {
       let unsubscribe: (() => void) | null = null;
       const sse = openSse(req, res, () => unsubscribe?.());
       unsubscribe = s.events.subscribe({ write: sse.write, end: sse.end }, req.get('last-event-id') ?? queryString(req, 'lastEventId') ?? null);
+    },
+    /** What the dashboard shows, for its script to refresh without reloading the page. */
+    summary(_req: Request, res: Response): void {
+      const nodes = s.fleet.nodes();
+      sendOk(res, {
+        counts: countOf(nodes),
+        environments: s.fleet.environments(nodes).map((e) => ({ name: e.name, counts: countOf(e.members) })),
+        down: nodes.filter((n) => !n.connected).map((n) => ({ name: n.name, failure: n.failure, since: new Date(n.since).toISOString() })),
+        problems: s.fleet.problems(nodes).slice(0, 100).map((p) => ({
+          node: p.node, namespec: p.namespec, statename: p.statename, description: p.description,
+        })),
+      });
     },
     version(_req: Request, res: Response): void {
       sendOk(res, { version: s.version });

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { HubError } from '../../errors.js';
 import { DEFAULT_TAIL_BYTES, type Channel, type LogTail } from '../../actions/logs.js';
 import type { HubServices } from '../context.js';
+import { logHtml } from '../log-html.js';
 import { openSse, type SseResponse } from '../sse.js';
 import { actorOf, param, queryInt, queryString, sendOk } from './input.js';
 
@@ -56,9 +57,11 @@ export function logRoutes(s: HubServices) {
       const offset = from === undefined ? null : queryInt(req, 'offset', 0);
       // follow() checks the rights first and throws before anything is sent; its polls start later.
       let sse: SseResponse | null = null;
+      // ?format=html: each chunk also as safe HTML (escaped, colour codes as spans), for the pages.
+      const html = queryString(req, 'format') === 'html';
       const stop = s.logs.follow(actorOf(req), node, process, channel, offset, (chunk) => {
         if ('error' in chunk) sse?.send('error', { message: chunk.error });
-        else sse?.send('log', chunk);
+        else sse?.send('log', html ? { ...chunk, html: logHtml(chunk.text) } : chunk);
       });
       sse = openSse(req, res, stop);
     },

@@ -94,6 +94,7 @@ export function apiRoutes(s: HubServices): Route[] {
     ['DELETE', `${P}/activitylogs`, 'user', act.clear],
     ['GET', `${P}/activity`, 'user', act.search],
     ['GET', `${P}/events`, 'user', act.events],
+    ['GET', `${P}/summary`, 'user', act.summary],
   ];
 }
 

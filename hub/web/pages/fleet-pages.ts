@@ -10,7 +10,7 @@ import { countOf } from '../../services/fleet.js';
 import type { HubServices } from '../context.js';
 import { principalOf } from '../middleware/auth.js';
 import { filterOf, matches, MAX_ROWS, type ProcessFilter } from './filter.js';
-import { logHtml } from './log-html.js';
+import { logHtml } from '../log-html.js';
 import { renderPage } from './render.js';
 import { ACTIONS_BY_STATE } from './state-actions.js';
 
