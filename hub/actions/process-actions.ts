@@ -42,7 +42,7 @@ export class ProcessActions {
     return result;
   }
 
-  /** A selection, possibly across nodes: one result per target, in the order given. */
+  /** A selection, possibly across nodes: one result per target, in the order given (403 when every one is refused). */
   async selection(actor: Actor, targets: readonly Target[], verb: Verb): Promise<ProcessResult[]> {
     const results = new Map<number, ProcessResult>();
     const runnable: { index: number; target: Target }[] = [];
@@ -59,6 +59,9 @@ export class ProcessActions {
         this.#log(actor, { node: target.node, target: target.process, kind: 'process' }, verb, refusal === NOT_AUTHORIZED ? 'refused' : 'failed', refusal);
       }
     });
+    if (runnable.length === 0 && targets.length > 0 && [...results.values()].every((r) => r.fault === NOT_AUTHORIZED)) {
+      throw new HubError('forbidden', 'You may not do this');
+    }
     const done = await this.#run(actor, runnable.map((r) => r.target), verb);
     runnable.forEach((r, i) => { const d = done[i]; if (d !== undefined) results.set(r.index, d); });
     return targets.map((_, i) => results.get(i) ?? failed(targets[i]?.node ?? '', targets[i]?.process ?? '', 'not run'));
@@ -66,10 +69,17 @@ export class ProcessActions {
 
   /**
    * Every process of each node given (in supervisord's priority order per node), or of one group
-   * on them; nodes in parallel. Nodes the actor may not control, or known down, answer one line.
+   * on them; nodes in parallel. Nodes the actor may not control, or known down, answer one line;
+   * when the actor may control none of them, the whole request is refused (403).
    */
   async wide(actor: Actor, nodes: readonly string[], verb: Verb, group: string | null): Promise<ProcessResult[]> {
     const kind: TargetKind = group === null ? 'node' : 'group';
+    // Nothing the actor may do at all is a refusal, not a list of refusals.
+    const views = nodes.map((n) => this.#deps.snapshot.node(n));
+    if (nodes.length > 0 && views.every((v) => v !== null && !mayOnNode(actor.user, v.environments, capabilityOf(verb)))) {
+      for (const node of nodes) this.#log(actor, { node, target: group ?? node, kind }, verb, 'refused', null);
+      throw new HubError('forbidden', 'You may not do this');
+    }
     const perNode = await Promise.all(nodes.map(async (node): Promise<ProcessResult[]> => {
       const view = this.#deps.snapshot.node(node);
       const target = group === null ? '*' : `${group}:*`;
