@@ -39,7 +39,7 @@ function toTail(v: unknown): LogTail {
 
 /** A failed log read as the user sees it: the node's fault, or why the node did not answer. */
 function readFailure(node: string, err: unknown): HubError {
-  if (err instanceof RpcFault) return new HubError('bad_request', '{fault}', { fault: err.faultString });
+  if (err instanceof RpcFault) return new HubError('bad_request', 'Node {node} answered with a fault: {fault}', { node, fault: err.faultString });
   return new HubError('node_down', 'Node {node} did not answer: {reason}', { node, reason: faultText(err) }, { cause: err });
 }
 

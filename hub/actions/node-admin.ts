@@ -47,7 +47,7 @@ export class NodeAdmin {
     } catch (err) {
       const fault = faultText(err);
       record('failed', fault);
-      throw new HubError('bad_request', '{fault}', { fault }, { cause: err });
+      throw new HubError('bad_request', 'Node {node} answered with a fault: {fault}', { node, fault }, { cause: err });
     }
   }
 }

@@ -8,14 +8,14 @@ import { mayOnNode, type Capability } from '../auth/permissions.js';
 import type { ActivityResult, TargetKind } from '../db/activity.js';
 import type { Actor, ActionDeps } from './context.js';
 import { clearLog, processAction, wideAction, type ProcessVerb } from './node-ops.js';
-import { failed, type ProcessResult } from './results.js';
+import { failed, HUB_FAULTS, type ProcessResult } from './results.js';
 
 export type Verb = ProcessVerb | 'clear_log';
 
 export interface Target { readonly node: string; readonly process: string }
 
-const NOT_AUTHORIZED = 'not authorized';
-const NOT_CONNECTED = 'node not connected';
+const NOT_AUTHORIZED = HUB_FAULTS.notAuthorized;
+const NOT_CONNECTED = HUB_FAULTS.notConnected;
 
 function capabilityOf(verb: Verb): Capability {
   return verb === 'clear_log' ? 'clear_log' : 'control';
@@ -49,8 +49,8 @@ export class ProcessActions {
     targets.forEach((target, index) => {
       const view = this.#deps.snapshot.node(target.node);
       let refusal: string | null = null;
-      if (view === null) refusal = 'no such node';
-      else if (!view.processes.some((p) => p.namespec === target.process)) refusal = 'no such process';
+      if (view === null) refusal = HUB_FAULTS.noSuchNode;
+      else if (!view.processes.some((p) => p.namespec === target.process)) refusal = HUB_FAULTS.noSuchProcess;
       else if (!mayOnNode(actor.user, view.environments, capabilityOf(verb))) refusal = NOT_AUTHORIZED;
       else if (!view.connected) refusal = NOT_CONNECTED;
       if (refusal === null) runnable.push({ index, target });
@@ -64,7 +64,7 @@ export class ProcessActions {
     }
     const done = await this.#run(actor, runnable.map((r) => r.target), verb);
     runnable.forEach((r, i) => { const d = done[i]; if (d !== undefined) results.set(r.index, d); });
-    return targets.map((_, i) => results.get(i) ?? failed(targets[i]?.node ?? '', targets[i]?.process ?? '', 'not run'));
+    return targets.map((_, i) => results.get(i) ?? failed(targets[i]?.node ?? '', targets[i]?.process ?? '', HUB_FAULTS.notRun));
   }
 
   /**
@@ -84,7 +84,7 @@ export class ProcessActions {
       const view = this.#deps.snapshot.node(node);
       const target = group === null ? '*' : `${group}:*`;
       const where = { node, target: group ?? node, kind };
-      if (view === null) return [failed(node, target, 'no such node')];
+      if (view === null) return [failed(node, target, HUB_FAULTS.noSuchNode)];
       if (!mayOnNode(actor.user, view.environments, capabilityOf(verb))) {
         this.#log(actor, where, verb, 'refused', null);
         return [failed(node, target, NOT_AUTHORIZED)];
@@ -94,7 +94,7 @@ export class ProcessActions {
         return [failed(node, target, NOT_CONNECTED)];
       }
       const watcher = this.#deps.registry.get(node);
-      if (watcher === undefined) return [failed(node, target, 'no such node')];
+      if (watcher === undefined) return [failed(node, target, HUB_FAULTS.noSuchNode)];
       let results: ProcessResult[];
       if (verb === 'clear_log') {
         const procs = view.processes.filter((p) => group === null || p.group === group);
@@ -116,7 +116,7 @@ export class ProcessActions {
     const kicked = new Set<string>();
     const results = await Promise.all(targets.map(async ({ node, process }) => {
       const watcher = this.#deps.registry.get(node);
-      if (watcher === undefined) return failed(node, process, 'no such node');
+      if (watcher === undefined) return failed(node, process, HUB_FAULTS.noSuchNode);
       const r = verb === 'clear_log' ? await clearLog(watcher.client.act, node, process)
         : await processAction(watcher.client.act, node, process, verb);
       this.#log(actor, { node, target: process, kind: 'process' }, verb, r.ok ? 'ok' : 'failed', r.fault);

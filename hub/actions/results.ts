@@ -14,6 +14,15 @@ export interface ProcessResult {
   readonly fault: string | null;
 }
 
+/** Why the hub did not try an action, in English: the key of its translations on the pages. */
+export const HUB_FAULTS = {
+  notAuthorized: 'not authorized',
+  notConnected: 'node not connected',
+  noSuchNode: 'no such node',
+  noSuchProcess: 'no such process',
+  notRun: 'not run',
+} as const;
+
 export function ok(node: string, process: string): ProcessResult {
   return { node, process, ok: true, fault: null };
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mayOnNode } from '../auth/permissions.js';
 import type { Actor, ActionDeps } from './context.js';
 import { wideAction } from './node-ops.js';
-import { failed, type ProcessResult } from './results.js';
+import { failed, HUB_FAULTS, type ProcessResult } from './results.js';
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -114,11 +114,11 @@ export class RollingRestarts {
   async #restartNode(actor: Actor, node: string, group: string | null): Promise<ProcessResult[]> {
     const view = this.#deps.snapshot.node(node);
     const target = group === null ? '*' : `${group}:*`;
-    if (view === null) return [failed(node, target, 'no such node')];
-    if (!mayOnNode(actor.user, view.environments, 'control')) return [failed(node, target, 'not authorized')];
-    if (!view.connected) return [failed(node, target, 'node not connected')];
+    if (view === null) return [failed(node, target, HUB_FAULTS.noSuchNode)];
+    if (!mayOnNode(actor.user, view.environments, 'control')) return [failed(node, target, HUB_FAULTS.notAuthorized)];
+    if (!view.connected) return [failed(node, target, HUB_FAULTS.notConnected)];
     const watcher = this.#deps.registry.get(node);
-    if (watcher === undefined) return [failed(node, target, 'no such node')];
+    if (watcher === undefined) return [failed(node, target, HUB_FAULTS.noSuchNode)];
     const results = await wideAction(watcher.client.act, node, 'restart', group);
     watcher.kick();
     return results;

@@ -4,6 +4,7 @@
 // or constants: the Record<Union, true> tables below stop compiling when a member is added to or
 // removed from the union they name, so a new failure kind or status cannot go untranslated.
 import type { GroupOutcome } from '../actions/node-ops.js';
+import { HUB_FAULTS } from '../actions/results.js';
 import type { RollingJob, StepStatus } from '../actions/rolling.js';
 import type { ActivityResult } from '../db/activity.js';
 import { UserType, userTypeLabel } from '../db/user-types.js';
@@ -35,7 +36,10 @@ export const CONFIG_CHANGE_KINDS = members<GroupOutcome['change']>({ added: true
 /** cesi's user type labels (hub/db/user-types.ts), shown as t(ty.label), t(typeLabel), t(e.label). */
 export const USER_TYPE_LABELS: readonly string[] = Object.values(UserType).map((code) => userTypeLabel(code));
 
+/** Why the hub did not try an action (hub/actions/results.ts), shown as t(r.fault) (a node's own fault falls back to itself). */
+export const HUB_FAULT_TEXTS: readonly string[] = Object.values(HUB_FAULTS);
+
 /** Every key built at run time. */
 export const RUNTIME_KEYS: readonly string[] = [
-  ...REASON_KEYS, ...RESULT_KEYS, ...ROLLING_STATUSES, ...CONFIG_CHANGE_KINDS, ...USER_TYPE_LABELS,
+  ...REASON_KEYS, ...RESULT_KEYS, ...ROLLING_STATUSES, ...CONFIG_CHANGE_KINDS, ...USER_TYPE_LABELS, ...HUB_FAULT_TEXTS,
 ];

@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import ejs from 'ejs';
 import type { MessageParams } from '../../errors.js';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n/catalog.js';
+import { REASON_KEYS, RESULT_KEYS } from '../../i18n/keys.js';
 import type { HubServices } from '../context.js';
 import { csrfToken, CSRF_FIELD } from '../middleware/csrf.js';
 
@@ -32,6 +33,8 @@ export const CLIENT_TEXTS = [
   'Start', 'Stop', 'Restart', 'CPU %', 'Memory', 'No data yet', 'The page is out of date: reload it',
   'done', 'failed', 'running', 'pending', 'skipped', 'Rolling restart', 'just now', 'since',
   'Really do this to every selected process?', 'Log truncated: older output was skipped',
+  'stopped at {node}', 'No process matches', 'All nodes connected, no process in FATAL, BACKOFF or EXITED.',
+  ...REASON_KEYS, ...RESULT_KEYS,
 ] as const;
 
 export type Theme = 'light' | 'dark';
