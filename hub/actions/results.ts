@@ -43,5 +43,6 @@ export function faultText(err: unknown): string {
 export function fromStatuses(node: string, statuses: readonly StatusResult[]): ProcessResult[] {
   return statuses.map((s) => (s.status === Faults.SUCCESS
     ? ok(node, `${s.group}:${s.name}`)
-    : failed(node, `${s.group}:${s.name}`, s.description === '' ? faultName(s.status) : `${faultName(s.status)}: ${s.description}`)));
+    // supervisord's description is already the fault string (`SPAWN_ERROR: web`).
+    : failed(node, `${s.group}:${s.name}`, s.description === '' ? faultName(s.status) : s.description)));
 }

@@ -31,6 +31,9 @@ export class EventStream {
 
   get subscriberCount(): number { return this.#subscribers.size; }
 
+  /** The id of the last message: a page rendered now resumes the stream from it (Last-Event-ID). */
+  get lastId(): string { return `${this.boot}.${this.#serial}`; }
+
   /** Sends a message; `replay: false` for samples that are stale by the time anyone reconnects. */
   publish(type: StreamEventType, data: unknown, opts: { replay?: boolean } = {}): void {
     this.#serial += 1;

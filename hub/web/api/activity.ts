@@ -51,6 +51,7 @@ export function activityRoutes(s: HubServices) {
       sendOk(res, {
         counts: countOf(nodes),
         environments: s.fleet.environments(nodes).map((e) => ({ name: e.name, counts: countOf(e.members) })),
+        unassigned: countOf(nodes.filter((n) => n.environments.length === 0)),
         down: nodes.filter((n) => !n.connected).map((n) => ({ name: n.name, failure: n.failure, since: new Date(n.since).toISOString() })),
         problems: s.fleet.problems(nodes).slice(0, 100).map((p) => ({
           node: p.node, namespec: p.namespec, statename: p.statename, description: p.description,

@@ -60,7 +60,7 @@ export function logRoutes(s: HubServices) {
       // ?format=html: each chunk also as safe HTML (escaped, colour codes as spans), for the pages.
       const html = queryString(req, 'format') === 'html';
       const stop = s.logs.follow(actorOf(req), node, process, channel, offset, (chunk) => {
-        if ('error' in chunk) sse?.send('error', { message: chunk.error });
+        if ('error' in chunk) sse?.send('failure', { message: chunk.error });
         else sse?.send('log', html ? { ...chunk, html: logHtml(chunk.text) } : chunk);
       });
       sse = openSse(req, res, stop);

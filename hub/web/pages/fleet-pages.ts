@@ -127,6 +127,7 @@ export function fleetPages(s: HubServices) {
       const view = sections(req, nodes, filter, g.name);
       await renderPage(s, req, res, 'group', {
         ...common, title: g.name, nav: 'groups', group: g, environment: envName, filter, ...view,
+        counts: countOf(nodes.map((n) => ({ connected: n.connected, processes: n.processes.filter((p) => p.group === g.name) }))),
         canAll: view.sections.length > 0 && view.sections.every((sec) => sec.can.control),
         jobs: s.rolling.list().filter((j) => j.kind === 'group' && j.target === g.name).slice(0, 5),
       });

@@ -76,6 +76,7 @@ export async function renderPage(s: HubServices, req: Request, res: Response, vi
     path: req.originalUrl,
     flash: flash === undefined ? null : { kind: flash.kind, text: s.catalog.t(lang, flash.key, flash.params ?? {}) },
     csrfField: CSRF_FIELD,
+    eventId: s.events.lastId,
     clientTexts: Object.fromEntries(CLIENT_TEXTS.map((k) => [k, s.catalog.t(lang, k)])),
     // One token per page, made only if the page has a form.
     csrf: () => (token ??= csrfToken(req)),
