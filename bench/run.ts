@@ -8,6 +8,7 @@ import { benchInfo, benchReadLog, benchStartup, benchStopStartAll } from './api.
 import { capture, crashRestart, rss } from './lifecycle.js';
 import { rawCopyCpuPerGiB, rawHelperSpawn, rawPipe, rawSpawn } from './machine.js';
 import { benchEvents } from './events.js';
+import { benchHub } from './hub.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const KINDS: Kind[] = ['fleetvisord', 'supervisord'];
@@ -34,7 +35,7 @@ function pick<T>(m: Record<Kind, T[]>, f: (t: T) => number): [number[], number[]
   return [m.fleetvisord.map(f), m.supervisord.map(f)];
 }
 
-async function main(): Promise<void> {
+async function benchAgent(): Promise<void> {
   try { execFileSync('/usr/bin/supervisord', ['-v']); } catch { throw new Error('supervisord 4.2.5 is needed: apt-get install -y supervisor'); }
   const spawnLimit: number[] = [];
   const pipeLimit: number[] = [];
@@ -107,6 +108,14 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log(`\nMachine limits in this run: raw fork/exec of 500 children from node ${fmt(median(spawnLimit))} ms, from fv-spawn ${helperLimit.length > 0 ? `${fmt(median(helperLimit))} ms (to exit)` : 'not built'}; raw pipe into node ${fmt(median(pipeLimit))} MiB/s; dd copying a pipe into files ${fmt(median(copyLimit))} s CPU per GiB.`);
+}
+
+/** The agent's table, then the hub's (bench/hub.ts); BENCH_ONLY=agent or BENCH_ONLY=hub runs one. */
+async function main(): Promise<void> {
+  const only = process.env['BENCH_ONLY'] ?? '';
+  if (!['', 'agent', 'hub'].includes(only)) throw new Error(`BENCH_ONLY is agent or hub, not ${JSON.stringify(only)}`);
+  if (only !== 'hub') await benchAgent();
+  if (only !== 'agent') console.log(`${only === 'hub' ? '' : '\n'}${(await benchHub()).join('\n')}`);
 }
 
 main().catch((err: unknown) => { console.error(err); process.exit(1); });

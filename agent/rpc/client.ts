@@ -40,13 +40,23 @@ export class RpcClient {
    * `timeoutMs` replaces the client's call limit for this call (a long poll needs more).
    */
   async call(methodName: string, params: readonly XmlRpcValue[] = [], opts: { timeoutMs?: number } = {}): Promise<XmlRpcValue> {
+    return this.decode(await this.callRaw(methodName, params, opts));
+  }
+
+  /** The response body of a call, undecoded (a caller that can tell an unchanged answer skips decoding it). */
+  async callRaw(methodName: string, params: readonly XmlRpcValue[] = [], opts: { timeoutMs?: number } = {}): Promise<Buffer> {
     const body = encodeMethodCall(methodName, params);
     const res = await this.post(body, opts.timeoutMs ?? this.ep.timeoutMs);
     if (res.status !== 200) {
       throw new RpcTransportError('http', `${this.url}: HTTP ${res.status} ${res.reason}`.trimEnd(), { status: res.status });
     }
+    return res.body;
+  }
+
+  /** decodeResponse with a malformed answer reported as this server's protocol error. */
+  decode(body: Buffer): XmlRpcValue {
     try {
-      return decodeResponse(res.body);
+      return decodeResponse(body);
     } catch (err) {
       if (err instanceof XmlRpcResponseError) throw new RpcTransportError('protocol', `${this.url}: ${err.message}`, { cause: err });
       throw err;

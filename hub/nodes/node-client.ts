@@ -57,8 +57,16 @@ export interface Call { readonly method: string; readonly params?: readonly XmlR
  * server gave for that call; a fault of multicall itself (or a transport error) rejects.
  */
 export async function multicall(client: RpcClient, calls: readonly Call[], opts: { timeoutMs?: number } = {}): Promise<(XmlRpcValue | RpcFault)[]> {
-  const result = await client.call('system.multicall', [calls.map((c) => ({ methodName: c.method, params: [...(c.params ?? [])] }))], opts);
-  if (!Array.isArray(result) || result.length !== calls.length) throw new WireShapeError('system.multicall result', result);
+  return multicallResults(await client.call('system.multicall', multicallParams(calls), opts), calls.length);
+}
+
+export function multicallParams(calls: readonly Call[]): XmlRpcValue[] {
+  return [calls.map((c) => ({ methodName: c.method, params: [...(c.params ?? [])] }))];
+}
+
+/** The decoded answer of system.multicall as one entry per call (its value, or an RpcFault). */
+export function multicallResults(result: XmlRpcValue, count: number): (XmlRpcValue | RpcFault)[] {
+  if (!Array.isArray(result) || result.length !== count) throw new WireShapeError('system.multicall result', result);
   return result.map((r) => {
     if (isStruct(r) && typeof r.faultCode === 'number' && typeof r.faultString === 'string') return RpcFault.fromWire(r.faultCode, r.faultString);
     // supervisord gives each result bare (Python's standard multicall would wrap it in a list).

@@ -5,6 +5,7 @@
 import type { ProcessInfo, ProcessStats } from '../../agent/rpc/wire-types.js';
 import { historyKey, StateHistory } from './history.js';
 import { StatsSeries, type SeriesPoints } from './stats-series.js';
+import { runningDescription } from './uptime-text.js';
 import type { FleetEvent, NodeFailure, NodeView, ProcessStatsView, ProcessView, StateChange } from './types.js';
 
 export interface NodeIdentity {
@@ -256,11 +257,12 @@ export class FleetSnapshot {
   #processView(rec: NodeRecord, p: ProcessRecord, now: number): ProcessView {
     const i = p.info;
     const nodeNow = Math.floor(now / 1000) + rec.clockSkew;
+    const uptime = i.statename === 'RUNNING' && i.start > 0 ? Math.max(0, nodeNow - i.start) : 0;
     return {
       node: rec.identity.name, group: i.group, name: i.name, namespec: namespecOf(i), state: i.state,
       statename: i.statename, pid: i.pid, start: i.start, stop: i.stop, spawnerr: i.spawnerr, exitstatus: i.exitstatus,
-      description: i.description, logfile: i.logfile, stdout_logfile: i.stdout_logfile, stderr_logfile: i.stderr_logfile,
-      changedAt: p.changedAt, uptime: i.statename === 'RUNNING' && i.start > 0 ? Math.max(0, nodeNow - i.start) : 0,
+      description: i.statename === 'RUNNING' ? runningDescription(i.pid, uptime) : i.description, logfile: i.logfile, stdout_logfile: i.stdout_logfile, stderr_logfile: i.stderr_logfile,
+      changedAt: p.changedAt, uptime,
       stats: p.stats,
     };
   }

@@ -2,6 +2,7 @@
 // fleetvisord a long poll that answers on each state change, for stock supervisord a poll every
 // poll_interval. Never two reads in flight to one node; a node that fails is retried after 1, 2,
 // 4 ... 30 s, or at once when kicked (a user action, a config reload). Pages never wait for it.
+import { createHash } from 'node:crypto';
 import { Faults, RpcFault } from '../../agent/rpc/faults.js';
 import type { XmlRpcValue } from '../../agent/rpc/value.js';
 import {
@@ -9,11 +10,13 @@ import {
 } from '../../agent/rpc/wire-types.js';
 import type { HubNodeConfig } from '../config/types.js';
 import { classifyFailure } from './classify.js';
-import { multicall, NodeClient, type Call, type ClientTimeouts } from './node-client.js';
+import { multicall, multicallParams, multicallResults, NodeClient, type Call, type ClientTimeouts } from './node-client.js';
 import type { FleetSnapshot, NodeMeta } from './snapshot.js';
 import { Sleeper } from './sleeper.js';
 
 export const BACKOFF_MS = [1000, 2000, 4000, 8000, 16000, 30000] as const;
+/** What changes in supervisord's answers with the clock alone: each `now`, each RUNNING uptime. */
+const CLOCK_READINGS = /<name>now<\/name>\s*<value><int>\d+<\/int>|, uptime [^<]*/g;
 /** How long one long poll waits on the node before it is asked again. */
 export const LONG_POLL_SECONDS = 25;
 
@@ -67,6 +70,8 @@ export class NodeWatcher {
   #kicked = false;
   #refreshMeta = false;
   #meta: NodeMeta | null = null;
+  /** A digest of the last stock poll's answer without its clock readings (see #poll). */
+  #lastPoll: string | null = null;
 
   constructor(cfg: HubNodeConfig, settings: WatcherSettings, snapshot: FleetSnapshot) {
     this.name = cfg.name;
@@ -107,15 +112,18 @@ export class NodeWatcher {
     while (this.#running) {
       try {
         // Versions and exitcodes are read again only after a failure, a reset or a config change.
-        const read = await this.#fullRead(this.#meta === null || this.#refreshMeta);
+        const withMeta = this.#meta === null || this.#refreshMeta;
+        const read = !withMeta && !this.#fleetvisor ? await this.#poll() : await this.#fullRead(withMeta);
         this.#failures = 0;
         if (!this.#running) return;
-        this.#snapshot.replace(this.name, read.meta, read.infos, read.exitcodes);
-        if (read.feed !== null) await this.#follow(read.feed);
+        if (read === null) this.#snapshot.touch(this.name);
+        else this.#snapshot.replace(this.name, read.meta, read.infos, read.exitcodes);
+        if (read !== null && read.feed !== null) await this.#follow(read.feed);
         else await this.#sleep(this.#settings.pollIntervalMs);
       } catch (err) {
         if (!this.#running) return;
         this.#meta = null;
+        this.#lastPoll = null;
         this.#snapshot.failed(this.name, classifyFailure(err));
         const delay = BACKOFF_MS[Math.min(this.#failures, BACKOFF_MS.length - 1)] ?? 30000;
         this.#failures += 1;
@@ -134,8 +142,25 @@ export class NodeWatcher {
     this.#kicked = false;
   }
 
+  /**
+   * A stock supervisord's poll: getState and getAllProcessInfo. Each answer differs from the last
+   * one by the clock (`now`, the uptimes of RUNNING processes) even when nothing happened; when it
+   * differs by nothing else it is not decoded at all (null), which is most polls of a quiet node.
+   */
+  async #poll(): Promise<FullRead | null> {
+    const calls: Call[] = [{ method: 'supervisor.getState' }, { method: 'supervisor.getAllProcessInfo' }];
+    const raw = await this.client.poll.callRaw('system.multicall', multicallParams(calls));
+    const digest = createHash('sha1').update(raw.toString('utf8').replace(CLOCK_READINGS, '')).digest('base64');
+    if (digest === this.#lastPoll && this.#meta !== null) return null;
+    const [state, infos] = multicallResults(this.client.poll.decode(raw), calls.length);
+    const read = this.#readOf(state, infos, null);
+    this.#lastPoll = digest;
+    return read;
+  }
+
   async #fullRead(withMeta: boolean): Promise<FullRead> {
     this.#refreshMeta = false;
+    this.#lastPoll = null;
     const calls: Call[] = [
       { method: 'fleetvisor.waitForChanges', params: ['', 0, 0] },
       { method: 'supervisor.getState' },
@@ -146,22 +171,30 @@ export class NodeWatcher {
         { method: 'fleetvisor.getVersion' }, { method: 'supervisor.getAllConfigInfo' });
     }
     const [feed, state, infos, version, ident, fvVersion, configs] = await multicall(this.client.poll, calls);
-    const stateInfo = toStateInfo(valueOf(state));
-    if (stateInfo.statename !== 'RUNNING') throw new RpcFault(Faults.SHUTDOWN_STATE, `supervisord is ${stateInfo.statename}`);
-    const processes = toProcessInfoList(valueOf(infos));
-    if (withMeta || this.#meta === null) {
+    if (withMeta) {
+      const stateInfo = toStateInfo(valueOf(state));
       this.#fleetvisor = typeof fvVersion === 'string';
       this.#meta = {
         supervisorVersion: stringOrNull(version), identification: stringOrNull(ident),
         fleetvisorVersion: stringOrNull(fvVersion), supervisorState: stateInfo.statename,
       };
     }
-    let start: FullRead['feed'] = null;
+    const read = this.#readOf(state, infos, withMeta ? exitcodesOf(configs) : null);
     if (this.#fleetvisor && !(feed instanceof RpcFault) && feed !== undefined) {
       const cs = toChangeSet(feed);
-      start = { epoch: cs.epoch, serial: cs.serial };
+      return { ...read, feed: { epoch: cs.epoch, serial: cs.serial } };
     }
-    return { meta: this.#meta, infos: processes, exitcodes: withMeta ? exitcodesOf(configs) : null, feed: start };
+    return read;
+  }
+
+  /** The processes of a read, once getState says the node is running (else SHUTDOWN_STATE). */
+  #readOf(state: XmlRpcValue | RpcFault | undefined, infos: XmlRpcValue | RpcFault | undefined,
+    exitcodes: Map<string, number[]> | null): FullRead {
+    const stateInfo = toStateInfo(valueOf(state));
+    if (stateInfo.statename !== 'RUNNING') throw new RpcFault(Faults.SHUTDOWN_STATE, `supervisord is ${stateInfo.statename}`);
+    const processes = toProcessInfoList(valueOf(infos));
+    if (this.#meta === null) throw new WireShapeError('a read before the node was identified', null);
+    return { meta: this.#meta, infos: processes, exitcodes, feed: null };
   }
 
   /** fleetvisord: long polls until a reset (then returns for a full read) or a failure (throws). */

@@ -617,7 +617,7 @@
     var usable = boxes().filter(function (b) { return !b.disabled; });
     var n = usable.filter(function (b) { return b.checked; }).length;
     $$('[data-selected-count]').forEach(function (e) { e.textContent = String(n); });
-    $$('button', bulk).forEach(function (b) { if (b.type === 'submit') b.disabled = n === 0; });
+    $$('button[data-bulk-apply]', bulk).forEach(function (b) { b.disabled = n === 0; });
     if (selAll) {
       selAll.checked = n > 0 && n === usable.length;
       selAll.indeterminate = n > 0 && n < usable.length;
