@@ -206,7 +206,7 @@ async function pageTimes(client: HubClient, pages: readonly { label: string; pat
 
 type Live = NonNullable<Parameters<typeof browserBench>[0]['live']>;
 
-async function browserRows(client: HubClient, base: string, pages: readonly { label: string; path: string }[], live: Live, liveLabel: string): Promise<void> {
+async function browserRows(client: HubClient, base: string, pages: readonly { label: string; path: string }[], live: Live | null, liveLabel: string): Promise<void> {
   const r = await browserBench({ base, cookies: client.cookies, pages, live });
   if (r.error !== null) {
     rows.push([pages.length > 0 ? 'Chromium page loads' : `live update, ${liveLabel}`, `not measured: ${r.error}`, 'report', null]);
@@ -307,6 +307,9 @@ async function realNodes(): Promise<void> {
 
 // ---- the whole -----------------------------------------------------------------------------------
 
+/** BENCH_HUB_PART=pages: only the page timings at 50 nodes (for work on the pages). */
+const PAGES_ONLY = process.env.BENCH_HUB_PART === 'pages';
+
 export async function benchHub(): Promise<string[]> {
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
@@ -332,6 +335,12 @@ export async function benchHub(): Promise<string[]> {
       const nodes = stockNodes(fleet, 50);
       const { hub, client, connectedMs } = await startHub(nodes, envsOf(nodes));
       rows.push(['hub start to 50 stock nodes connected', ms(connectedMs), 'report', null]);
+      if (PAGES_ONLY) {
+        await pageTimes(client, pages);
+        await browserRows(client, hub.url, pages, null, '');
+        await stopHub(hub);
+        return format();
+      }
       const cpu = await idleCpu(hub, fleet, 0, 50);
       log('measured idle CPU, 50 stock');
       const l = await latencyWithAndWithout(hub, client, fleet, nodes, 15_000);

@@ -26,6 +26,14 @@ command=/nonexistent/<script>alert(2)</script>
 startretries=0
 `;
 const EVIL_NS = `${EVIL}:${EVIL}`;
+/** Enough processes (never started) for a second page of rows. */
+const MANY = `
+[program:many]
+command=${join(programsDir, 'forever.js')}
+process_name=many_%(process_num)03d
+numprocs=520
+autostart=false
+`;
 
 const res = new SharedResources();
 let fx: TestNode;
@@ -34,7 +42,7 @@ let th: TestHub;
 const as: Record<string, HubClient> = {};
 
 before(async () => {
-  [fx, sd] = await Promise.all([startNode(res, 'fleetvisord', 'fx', PROGRAMS), startNode(res, 'supervisord', 'sd', PROGRAMS)]);
+  [fx, sd] = await Promise.all([startNode(res, 'fleetvisord', 'fx', PROGRAMS + MANY), startNode(res, 'supervisord', 'sd', PROGRAMS)]);
   th = await startTestHub(res, [fx.config, sd.config], { prod: ['fx'], staging: ['sd'] });
   as.admin = await th.admin();
   await waitFor(async () => {
@@ -176,6 +184,22 @@ describe('hub pages', { timeout: 300_000 }, () => {
     assert.equal(await en.login('std', 'std-password'), 200);
     assert.match((await en.get('/', { 'Accept-Language': 'zh-CN,zh;q=0.9' })).text, /<html lang="zh-CN"/);
     assert.match((await en.get('/', { 'Accept-Language': 'fr-FR' })).text, /<html lang="en"/);
+  });
+
+  it('long lists come in pages of 500 rows, the filter and the page kept in the links', async () => {
+    const rows = (html: string): number => (html.match(/<tr class="proc"/g) ?? []).length;
+    const first = (await as.admin!.get('/nodes/fx')).text;
+    assert.equal(rows(first), 500);
+    assert.match(first, /Processes 1 to 500 of 523/);
+    assert.match(first, /<a href="\?page=2" rel="next">/);
+    const second = (await as.admin!.get('/nodes/fx?page=2')).text;
+    assert.equal(rows(second), 23);
+    assert.match(second, /<a href="\?page=1" rel="prev">/);
+    const filtered = (await as.admin!.get('/nodes/fx?q=many_0&state=STOPPED')).text;
+    assert.equal(rows(filtered), 100);
+    assert.doesNotMatch(filtered, /rel="next"/);
+    const many = (await as.admin!.get('/nodes/fx?q=many&state=STOPPED')).text;
+    assert.match(many, /<a href="\?q=many&amp;state=STOPPED&amp;page=2" rel="next">/);
   });
 
   it('static files are cached, pages are not', async () => {

@@ -9,15 +9,18 @@ export interface ProcessFilter {
   readonly q: string;
   /** A state name, `problems` (FATAL, BACKOFF, EXITED, UNKNOWN), or '' for all. */
   readonly state: string;
+  /** 1-based page of the matching rows. */
+  readonly page: number;
 }
 
-/** Rows one page shows at most; beyond that it asks for a narrower filter. */
-export const MAX_ROWS = 2500;
+/** Rows one page shows at most; more are on the next pages (?page=N). */
+export const PAGE_ROWS = 500;
 
 export function filterOf(req: Request): ProcessFilter {
   const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
   const state = typeof req.query.state === 'string' ? req.query.state.trim().toUpperCase().slice(0, 20) : '';
-  return { q, state: state === 'PROBLEMS' ? 'problems' : state };
+  const page = Math.max(1, Math.min(10_000, Math.trunc(Number(req.query.page)) || 1));
+  return { q, state: state === 'PROBLEMS' ? 'problems' : state, page };
 }
 
 export function matches(p: ProcessView, f: ProcessFilter): boolean {

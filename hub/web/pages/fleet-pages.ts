@@ -9,7 +9,7 @@ import type { NodeView, ProcessView } from '../../nodes/types.js';
 import { countOf } from '../../services/fleet.js';
 import type { HubServices } from '../context.js';
 import { principalOf } from '../middleware/auth.js';
-import { filterOf, matches, MAX_ROWS, type ProcessFilter } from './filter.js';
+import { filterOf, matches, PAGE_ROWS, type ProcessFilter } from './filter.js';
 import { logHtml } from '../log-html.js';
 import { renderPage } from './render.js';
 import { ACTIONS_BY_STATE } from './state-actions.js';
@@ -28,23 +28,26 @@ export function fleetPages(s: HubServices) {
       clear_log: typeAllows(type, 'clear_log'), node_admin: typeAllows(type, 'node_admin'),
     };
   };
-  /** Nodes with their processes filtered, each with the user's rights on it; rows capped. */
+  /** Nodes with their processes filtered, each with the user's rights on it; one page of rows. */
   const sections = (req: Request, nodes: readonly NodeView[], filter: ProcessFilter, group: string | null = null) => {
-    let shown = 0;
+    const first = (filter.page - 1) * PAGE_ROWS;
     let matched = 0;
     const out = nodes.map((node) => {
       const all = node.processes.filter((p) => group === null || p.group === group);
       const rows: ProcessView[] = [];
       for (const p of all) {
         if (!matches(p, filter)) continue;
+        if (matched >= first && matched < first + PAGE_ROWS) rows.push(p);
         matched += 1;
-        if (shown < MAX_ROWS) { rows.push(p); shown += 1; }
       }
       return { node, can: canOn(req, node), rows, total: all.length, counts: countOf([{ ...node, processes: all }]) };
     });
-    return { sections: out, matched, shown, capped: matched > shown };
+    const pages = Math.max(1, Math.ceil(matched / PAGE_ROWS));
+    const shown = out.reduce((n, sec) => n + sec.rows.length, 0);
+    const keep = new URLSearchParams(Object.entries({ q: filter.q, state: filter.state, environment: typeof req.query.environment === 'string' ? req.query.environment : '' }).filter(([, v]) => v !== ''));
+    return { sections: out, matched, shown, paging: { page: Math.min(filter.page, pages), pages, first: first + 1, last: first + shown, keep: keep.toString() } };
   };
-  const common = { actionsByState: ACTIONS_BY_STATE, maxRows: MAX_ROWS };
+  const common = { actionsByState: ACTIONS_BY_STATE };
 
   return {
     async dashboard(req: Request, res: Response): Promise<void> {

@@ -163,7 +163,32 @@
     var desc = $('.c-desc', root);
     if (desc) desc.textContent = inTable ? (st === 'RUNNING' ? '' : p.description || '') : (p.description || '—');
     var valid = ACTIONS[st] || [];
-    $$('button.act[data-verb]', holder).forEach(function (b) { b.hidden = valid.indexOf(b.getAttribute('data-verb')) < 0; });
+    var cell = inTable ? $('td.c-act[data-base]', holder) : null;
+    if (cell) paintRowButtons(cell, valid);
+    else $$('button.act[data-verb]', holder).forEach(function (b) { b.hidden = valid.indexOf(b.getAttribute('data-verb')) < 0; });
+  }
+
+  function verbLabel(verb) {
+    if (verb === 'start') return tr('Start');
+    if (verb === 'stop') return tr('Stop');
+    return tr('Restart');
+  }
+
+  /** A row carries only the buttons valid in its state (fewer elements on long pages): made as they become valid. */
+  function paintRowButtons(cell, valid) {
+    var base = cell.getAttribute('data-base');
+    var have = {};
+    $$('button.act[data-verb]', cell).forEach(function (b) { have[b.getAttribute('data-verb')] = b; });
+    var buttons = valid.map(function (verb) {
+      var b = have[verb];
+      if (!b) {
+        b = el('button', 'act', verbLabel(verb));
+        b.setAttribute('formaction', base + '/' + verb);
+        b.setAttribute('data-verb', verb);
+      }
+      return b;
+    });
+    cell.replaceChildren.apply(cell, buttons);
   }
 
   /** Process page: the new state on top of the history. */
