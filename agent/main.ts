@@ -14,6 +14,7 @@ import { dropPrivileges } from './daemon/privileges.js';
 import { ensureRlimits } from './daemon/rlimits.js';
 import { FcgiSocketError } from './process/errors.js';
 import { SUPERVISOR_VERSION } from './version.js';
+import { SpawnRoute } from './process/spawn-route.js';
 
 
 const ROOT_SEARCH_WARNING = 'UserWarning: Supervisord is running as root and it is searching for its configuration file in default locations (including its current working directory); you probably want to specify a "-c" argument specifying an absolute path to a configuration file for improved security.\n';
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   const readConfig = () => loadConfig(file, { overrides: args.overrides, cwd });
   // supervisord's global event serial keeps counting across SIGHUP restarts.
   const events = createDaemonEventState();
+  const spawnRoute = new SpawnRoute();
   for (let first = true; ; first = false) {
     let outcome;
     try {
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
         earlyInfo,
         readConfig,
         events,
+        spawnRoute,
         ...(child && first ? { daemonized: { directory: config.supervisord.directory, umask: config.supervisord.umask } } : {}),
         // Only the first life reports: the foreground parent is gone after it, and so is the channel.
         onStarted: () => { if (child && first) reportStart({ ready: true }); },

@@ -10,7 +10,8 @@ import type { Logger } from './logging/types.js';
 import type { Clock } from './process/clock.js';
 import { createFcgiSocket } from './process/fcgi-socket.js';
 import { ProcessGroup } from './process/group.js';
-import { inSpawnOrder, spawnWith, type Spawner } from './process/spawner.js';
+import { PassSpawner } from './process/pass-spawner.js';
+import type { Spawner } from './process/spawner.js';
 import { Subprocess } from './process/subprocess.js';
 import { SupervisorState, type SupervisorStateCode, stateName } from './process/states.js';
 import { ChildLogFactory, type AutoPaths } from './child-logs.js';
@@ -24,7 +25,6 @@ export interface SupervisorDeps {
   /** The daemon's own environment ([supervisord] environment= is folded into each process config). */
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly serverUrl: string | null;
-  readonly parentDeathSignal: number | null;
   /** Called whenever the set of live child pids changes (for the orphan ledger). */
   readonly onChildrenChanged?: () => void;
   /** Event serial and tick slices, carried over a SIGHUP restart as supervisord does; fresh when absent. */
@@ -52,13 +52,8 @@ export class Supervisor {
   #stopped: Promise<void>;
   #resolveStopped!: () => void;
   #running = false;
-  /** Spawns so far, counted by the wrapper around deps.spawner (for the per-pass batch). */
-  #spawnCount = 0;
-  readonly #spawner: Spawner = {
-    spawn: (req) => { this.#countSpawn(); return this.#deps.spawner.spawn(req); },
-    spawnDeferred: (req, settled) => { this.#countSpawn(); spawnWith(this.#deps.spawner, req, settled); },
-    afterInFlight: (fn) => { inSpawnOrder(this.#deps.spawner, fn); },
-  };
+  /** deps.spawner as the loop drives it: one batch per pass, spawns counted. */
+  readonly #spawner: PassSpawner;
   /** Set by a spawn or a state change: the pass then reports onChildrenChanged (an idle pass does not). */
   #childrenDirty = true;
   #groupsCreated = false;
@@ -69,6 +64,7 @@ export class Supervisor {
 
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
+    this.#spawner = new PassSpawner(deps.spawner, () => { this.#childrenDirty = true; });
     this.#config = deps.config;
     this.#events = deps.events ?? createDaemonEventState();
     this.#childLogs = new ChildLogFactory({
@@ -147,7 +143,6 @@ export class Supervisor {
       serverUrl: this.#deps.serverUrl,
       isDaemonRunning: () => this.#state === SupervisorState.RUNNING,
       requestTick: () => this.requestTick(),
-      parentDeathSignal: this.#deps.parentDeathSignal,
       fcgiSocket,
       });
       member?.attach(proc);
@@ -224,11 +219,6 @@ export class Supervisor {
     this.requestTick();
   }
 
-  #countSpawn(): void {
-    this.#spawnCount += 1;
-    this.#childrenDirty = true;
-  }
-
   #schedule(ms: number): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => { this.#timer = null; this.#loop(); }, ms);
@@ -262,21 +252,19 @@ export class Supervisor {
    * Returns true when the pass stopped early.
    */
   #tickAll(now: number): boolean {
-    const before = this.#spawnCount;
-    // The pass's spawns are one batch: the spawner may fork them while the pass goes on, and
-    // settles them all (pids known, or spawn errors recorded) before the pass returns.
-    const spawner = this.#deps.spawner;
-    spawner.beginBatch?.();
+    const spawner = this.#spawner;
+    const before = spawner.count;
+    spawner.beginPass();
     try {
       for (const group of this.groups) {
         for (const proc of group.processes) {
           proc.tick(now);
-          if (this.#spawnCount - before >= SPAWN_BATCH) return true;
+          if (spawner.count - before >= SPAWN_BATCH) return true;
         }
       }
       return false;
     } finally {
-      spawner.endBatch?.();
+      spawner.endPass();
     }
   }
 

@@ -5,10 +5,11 @@ import { EventBus } from '../events/bus.js';
 import type { DaemonEventState } from '../events/sequence.js';
 import { cleanupAutoLogs } from '../logging/auto-logs.js';
 import { createMainLogger } from '../logging/main-log.js';
-import { pyStrRepr } from '../logging/py-repr.js';
+import { pyStrRepr } from '../python/repr.js';
 import { realClock } from '../process/clock.js';
 import { NodeSpawner } from '../process/node-spawner.js';
-import { HELPER_ENV, sharedHelper } from '../process/spawn-helper.js';
+import { HELPER_ENV } from '../process/spawn-helper.js';
+import type { SpawnRoute } from '../process/spawn-route.js';
 import { SupervisorState } from '../process/states.js';
 import { Supervisor } from '../supervisor.js';
 import { daemonGuardian, type Guardian } from './guardian.js';
@@ -31,6 +32,8 @@ export interface LifeOptions {
   readonly daemonized?: { readonly directory: string | null; readonly umask: number };
   /** The event serial and tick slices, which outlive a life as in supervisord. */
   readonly events?: DaemonEventState;
+  /** fv-spawn or node's spawn: one route (and helper) for every life of the process. */
+  readonly spawnRoute: SpawnRoute;
 }
 
 export type LifeOutcome = 'shutdown' | 'restart';
@@ -52,7 +55,7 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
   const guardian = startGuardian(log, ledger);
   if (!sd.nocleanup) cleanupAutoLogs(sd.childlogdir, sd.identifier, log);
 
-  if (sharedHelper() === null) {
+  if (opts.spawnRoute.helper() === null) {
     const why = process.env[HELPER_ENV] === '0' ? `${HELPER_ENV}=0` : 'fv-spawn not built (no C compiler at npm run build?)';
     log.info(`children are spawned by node's child_process (${why}); fv-spawn is faster`);
   }
@@ -60,9 +63,8 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
   let ledgerQueued = false;
   const ledgerWriter = new LedgerWriter(ledger);
   const supervisor: Supervisor = new Supervisor({
-    config, log, bus, spawner: new NodeSpawner(), clock: realClock,
+    config, log, bus, spawner: new NodeSpawner(opts.spawnRoute), clock: realClock,
     baseEnv: childBaseEnv(), serverUrl: defaultServerUrl(config.httpServers),
-    parentDeathSignal: null,
     events: opts.events,
     onChildrenChanged: () => {
       // Coalesce: one ledger write per event-loop turn however many children changed.

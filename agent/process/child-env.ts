@@ -23,7 +23,6 @@ export function buildSpawnRequest(
   config: ProcessConfig,
   env: Readonly<Record<string, string>>,
   baseEnv: Readonly<Record<string, string>>,
-  parentDeathSignal: number | null,
 ): SpawnRequest {
   const path = searchPath(config.environment?.['PATH'], baseEnv['PATH']);
   const { file, argv } = resolveCommand(config.command, path);
@@ -35,6 +34,5 @@ export function buildSpawnRequest(
     user: config.user,
     umask: config.umask,
     redirectStderr: config.redirect_stderr,
-    parentDeathSignal,
   };
 }

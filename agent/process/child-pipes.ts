@@ -7,6 +7,7 @@ import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import { Writable, type Readable } from 'node:stream';
 import { SpawnError } from './errors.js';
 import { closeFds, fifoPool, type FifoPool, type PipeFds } from './fifo-pool.js';
+import { errnoName } from './errno.js';
 
 const CLOSED = -1;
 
@@ -26,10 +27,6 @@ class OwnedPipe {
   closeWrite(): void { closeFds(this.takeWrite()); }
 }
 
-function errnoName(err: unknown, fallback: string): string {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' ? code : fallback;
-}
 
 /**
  * libuv reads every child pipe into this one buffer (node's `onread` option) and the socket

@@ -8,6 +8,7 @@ import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, re
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { errnoName } from './errno.js';
 
 /** FIFOs made per batch (one helper request or one `mkfifo` exec). A spawn takes two or three. */
 export const FIFO_BATCH = 128;
@@ -50,10 +51,6 @@ export function removePipeDirsOf(pid: number): void {
   }
 }
 
-function errnoOf(err: unknown, fallback: string): string {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' ? code : fallback;
-}
 
 /** An Error carrying an errno name in `code`, as fs errors do. */
 function codedError(code: string, message: string, cause?: unknown): NodeJS.ErrnoException {
@@ -106,7 +103,7 @@ export class FifoPool {
       return this.#open(this.#take());
     } catch (err) {
       // The directory may have been removed under us (a /tmp cleaner): start a fresh one, once.
-      if (errnoOf(err, '') !== 'ENOENT') throw err;
+      if (errnoName(err, '') !== 'ENOENT') throw err;
       this.#reset();
       return this.#open(this.#take());
     }
@@ -168,9 +165,9 @@ export class FifoPool {
         this.#names.push(...names);
         return;
       } catch (err) {
-        if (errnoOf(err, '') !== 'EPIPE') {
+        if (errnoName(err, '') !== 'EPIPE') {
           this.#reset();
-          throw codedError(errnoOf(err, 'EIO'), (err as Error).message, err);
+          throw codedError(errnoName(err, 'EIO'), (err as Error).message, err);
         }
         this.#maker = null; // the helper died: mkfifo again
       }
@@ -181,7 +178,7 @@ export class FifoPool {
     } catch (err) {
       // mkfifo missing (ENOENT from the exec) or failing (ENOSPC, EDQUOT ...: exit status 1).
       this.#reset();
-      throw codedError(errnoOf(err, 'EIO'), `mkfifo failed: ${(err as Error).message}`, err);
+      throw codedError(errnoName(err, 'EIO'), `mkfifo failed: ${(err as Error).message}`, err);
     }
     this.#names.push(...names);
   }

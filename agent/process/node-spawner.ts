@@ -9,8 +9,11 @@ import { SpawnError } from './errors.js';
 import { closeFds, fifoPool, type PipeFds } from './fifo-pool.js';
 import { NodeChild } from './node-child.js';
 import { childCwd, execvpTarget, needsSetuid, NOT_SPAWNED, preflightFailure } from './preflight.js';
-import { disableSharedHelper, helperCanCarry, sharedHelper, type HelperResult, type HelperSpawn, type SpawnHelper } from './spawn-helper.js';
+import type { SpawnHelper } from './spawn-helper.js';
+import { helperCanCarry, type HelperResult, type HelperSpawn } from './spawn-protocol.js';
+import { SpawnRoute } from './spawn-route.js';
 import { outcomeOf, type SpawnOutcome, type SpawnRequest, type SpawnedChild, type Spawner } from './spawner.js';
+import { errnoName } from './errno.js';
 
 export { preflightFailure } from './preflight.js';
 
@@ -24,10 +27,6 @@ const EXEC_ERRNOS: ReadonlySet<string> = new Set([
   'E2BIG', 'EFAULT', 'EINVAL', 'EIO', 'EISDIR', 'ELIBBAD', 'ELOOP', 'ENAMETOOLONG', 'ENOEXEC', 'ENOTDIR', 'EPERM', 'ETXTBSY',
 ]);
 
-function errnoName(err: unknown, fallback: string): string {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' ? code : fallback;
-}
 
 const noop = (): void => { /* reported otherwise */ };
 
@@ -100,6 +99,17 @@ function exhaustedFds(): string | null {
   }
 }
 
+/** The helper's request for `req`, or null when the pipes or the strings cannot go through it. */
+function helperRequest(req: SpawnRequest, pipes: ChildPipes): HelperSpawn | null {
+  const [stdinFd, stdoutFd, stderrFd] = pipes.stdio() as number[];
+  if (stdinFd === undefined || stdoutFd === undefined || stderrFd === undefined) return null;
+  const request: HelperSpawn = {
+    file: commandLine(req).file, argv: req.argv, env: req.env, cwd: req.cwd, umask: req.umask,
+    stdinFd, stdoutFd, stderrFd,
+  };
+  return helperCanCarry(request) ? request : null;
+}
+
 /** A spawn sent to the helper whose answer endBatch() reads; the child's ends stay open until then. */
 interface InFlight {
   readonly req: SpawnRequest;
@@ -113,13 +123,13 @@ interface InFlight {
 type Queued = InFlight | { readonly run: () => void };
 
 export class NodeSpawner implements Spawner {
-  readonly #helper: () => SpawnHelper | null;
+  readonly #route: SpawnRoute;
   #batching = false;
   readonly #queue: Queued[] = [];
 
-  /** `helper` gives the spawn helper to use (null: node's spawn); the daemon's shared one by default. */
-  constructor(helper: () => SpawnHelper | null = sharedHelper) {
-    this.#helper = helper;
+  /** `route` decides between fv-spawn and node's spawn (a helper of this spawner's own by default). */
+  constructor(route: SpawnRoute = new SpawnRoute()) {
+    this.#route = route;
   }
 
   spawn(req: SpawnRequest): SpawnedChild {
@@ -161,8 +171,8 @@ export class NodeSpawner implements Spawner {
   }
 
   /**
-   * Pipes, the checks supervisord's child would fail, then the fork: the child, or (with `deferTo`)
-   * null when the request went to the helper and is queued until endBatch.
+   * Pipes, the checks supervisord's child would fail, the route, then the fork: the child, or
+   * (with `deferTo`, on the helper) null when the request was sent and is queued until endBatch.
    */
   #start(req: SpawnRequest, deferTo: ((outcome: SpawnOutcome) => void) | null): SpawnedChild | null {
     const pipes = ChildPipes.make(req.stdinFd === undefined || req.stdinFd === null, !req.redirectStderr);
@@ -170,14 +180,15 @@ export class NodeSpawner implements Spawner {
     try {
       const early = preflightFailure(req, SETPRIV);
       if (early !== null) return standIn(pipes, early, 'ignore');
-      const h = deferTo === null ? null : this.#helperRequest(req, pipes);
-      const id = h === null ? null : h.helper.submit(h.request);
-      if (h !== null && id !== null && deferTo !== null) {
-        this.#queue.push({ req, pipes, helper: h.helper, id, settled: deferTo });
-        sent = true;
-        return null;
-      }
-      return this.#launch(req, pipes);
+      const helper = this.#route.helperFor(req);
+      const request = helper === null ? null : helperRequest(req, pipes);
+      if (helper === null || request === null) return this.#nodeSpawn(req, pipes);
+      if (deferTo === null) return this.#fromHelper(helper, helper.spawn(request), req, pipes);
+      const id = helper.submit(request);
+      if (id === null) return this.#nodeSpawn(req, pipes); // it died: node's spawn takes over
+      this.#queue.push({ req, pipes, helper, id, settled: deferTo });
+      sent = true;
+      return null;
     } catch (err) {
       pipes.closeParentEnds();
       throw err;
@@ -188,7 +199,7 @@ export class NodeSpawner implements Spawner {
 
   #finish(f: InFlight): SpawnedChild {
     try {
-      return this.#helperChild(f.helper, f.helper.collect(f.id), f.pipes) ?? this.#launch(f.req, f.pipes);
+      return this.#fromHelper(f.helper, f.helper.collect(f.id), f.req, f.pipes);
     } catch (err) {
       f.pipes.closeParentEnds();
       throw err;
@@ -197,9 +208,23 @@ export class NodeSpawner implements Spawner {
     }
   }
 
-  #launch(req: SpawnRequest, pipes: ChildPipes): SpawnedChild {
-    const viaHelper = this.#viaHelper(req, pipes);
-    if (viaHelper !== null) return viaHelper;
+  /** The child the helper started; node's spawn when the helper died or may not reopen our fds; throws SpawnError. */
+  #fromHelper(helper: SpawnHelper, result: HelperResult, req: SpawnRequest, pipes: ChildPipes): SpawnedChild {
+    if ('error' in result) {
+      if (result.error === 'EPIPE' && !helper.alive) return this.#nodeSpawn(req, pipes);
+      if (result.error === 'EACCES' || result.error === 'EPERM') {
+        // A daemon that dropped privileges (user= in [supervisord]) is no longer dumpable, so its
+        // /proc/<pid>/fd is closed to its own uid: node spawns from now on.
+        this.#route.disable(helper);
+        return this.#nodeSpawn(req, pipes);
+      }
+      throw new SpawnError(result.error);
+    }
+    const ends = pipes.parentEnds();
+    return new NodeChild(helper.exitsOf(result.pid), result.pid, ends.stdout, ends.stderr, ends.stdin);
+  }
+
+  #nodeSpawn(req: SpawnRequest, pipes: ChildPipes): SpawnedChild {
     const cmd = commandLine(req);
     const saved = req.umask === null ? null : process.umask(req.umask);
     let proc: ChildProcess;
@@ -221,45 +246,6 @@ export class NodeSpawner implements Spawner {
     if (proc.pid === undefined) return this.#execFailed(proc, req, pipes);
     const ends = pipes.parentEnds();
     return new NodeChild(proc, proc.pid, ends.stdout, ends.stderr, ends.stdin);
-  }
-
-  /**
-   * The fast path: fv-spawn forks and execs (an fcgi socket as fd 0 and user= stay with node's
-   * spawn and setpriv). null when the helper is not there or cannot carry the request.
-   */
-  #viaHelper(req: SpawnRequest, pipes: ChildPipes): SpawnedChild | null {
-    const h = this.#helperRequest(req, pipes);
-    return h === null ? null : this.#helperChild(h.helper, h.helper.spawn(h.request), pipes);
-  }
-
-  /** The helper and the request it would get, or null when the spawn is node's. */
-  #helperRequest(req: SpawnRequest, pipes: ChildPipes): { helper: SpawnHelper; request: HelperSpawn } | null {
-    if ((req.stdinFd ?? null) !== null || needsSetuid(req)) return null;
-    const helper = this.#helper();
-    if (helper === null) return null;
-    const [stdinFd, stdoutFd, stderrFd] = pipes.stdio() as number[];
-    if (stdinFd === undefined || stdoutFd === undefined || stderrFd === undefined) return null;
-    const request: HelperSpawn = {
-      file: commandLine(req).file, argv: req.argv, env: req.env, cwd: req.cwd, umask: req.umask,
-      stdinFd, stdoutFd, stderrFd,
-    };
-    return helperCanCarry(request) ? { helper, request } : null;
-  }
-
-  /** The child the helper started, or null when node's spawn must take over; throws SpawnError. */
-  #helperChild(helper: SpawnHelper, result: HelperResult, pipes: ChildPipes): SpawnedChild | null {
-    if ('error' in result) {
-      if (result.error === 'EPIPE' && !helper.alive) return null; // it died: node's spawn takes over
-      if (result.error === 'EACCES' || result.error === 'EPERM') {
-        // It may not reopen our fds: a daemon that dropped privileges (user= in [supervisord]) is
-        // no longer dumpable, so its /proc/<pid>/fd is closed to its own uid. Node spawns from now on.
-        disableSharedHelper(helper);
-        return null;
-      }
-      throw new SpawnError(result.error);
-    }
-    const ends = pipes.parentEnds();
-    return new NodeChild(helper.exitsOf(result.pid), result.pid, ends.stdout, ends.stderr, ends.stdin);
   }
 
   /**

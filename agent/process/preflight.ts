@@ -7,6 +7,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync,
 import { basename, dirname, resolve } from 'node:path';
 import type { UserSpec } from '../config/types.js';
 import type { SpawnRequest } from './spawner.js';
+import { errnoName } from './errno.js';
 
 export const NOT_SPAWNED = 'supervisor: child process was not spawned\n';
 
@@ -20,10 +21,6 @@ interface Credentials {
   readonly groups: readonly number[];
 }
 
-function errnoName(err: unknown, fallback: string): string {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' ? code : fallback;
-}
 
 /** user= names another uid than the daemon's: the child must switch (setpriv). */
 export function needsSetuid(req: SpawnRequest): boolean {

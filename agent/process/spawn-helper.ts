@@ -1,16 +1,19 @@
-// The daemon side of fv-spawn (native/fv-spawn.c): one small helper process that forks and execs
-// children, so the daemon never forks its own large address space. Requests go out as they are
-// made (submit) and their replies, one line each in request order, are read synchronously when
-// wanted (collect: the helper answers right after its fork); exits arrive asynchronously on a
-// second channel as the helper reaps them.
+// The helper process fv-spawn (native/fv-spawn.c), which forks and execs children so the daemon
+// never forks its own large address space: starting it, its two channels (requests out and
+// replies read synchronously when wanted; exits read asynchronously as it reaps), and what happens
+// when it dies. Its wire format is spawn-protocol.ts; which spawns go to it is spawn-route.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { accessSync, constants as fsConstants, readSync, writeSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeFds, fifoPool, type PipeFds } from './fifo-pool.js';
 import { readProcStat } from './proc-stat.js';
+import {
+  decodeWaitStatus, fifoFields, frame, parseExit, parseReply, spawnFields, type HelperResult, type HelperSpawn,
+} from './spawn-protocol.js';
+
+export { decodeWaitStatus, helperCanCarry, type HelperResult, type HelperSpawn } from './spawn-protocol.js';
 
 /** Where `npm run build` puts the compiled helper (dist/native/fv-spawn). */
 export const HELPER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'fv-spawn');
@@ -18,60 +21,8 @@ export const HELPER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '
 /** Set to 0 to spawn with node's child_process instead (the helper is also skipped when not built). */
 export const HELPER_ENV = 'FLEETVISOR_SPAWN_HELPER';
 
-/** What the helper needs for one child: the daemon's fds of the child's pipe ends, by number. */
-export interface HelperSpawn {
-  readonly file: string;
-  readonly argv: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly cwd: string | null;
-  readonly umask: number | null;
-  readonly stdinFd: number;
-  readonly stdoutFd: number;
-  readonly stderrFd: number;
-}
-
-export type HelperResult = { readonly pid: number } | { readonly error: string };
-
 /** Emits 'exit' (code, signal name, core dumped) once, like a ChildProcess; never 'error'. */
 export type HelperExits = EventEmitter;
-
-const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
-  Object.entries(osConstants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
-);
-
-/** A wait status as (exit code, signal name), as node reports a ChildProcess's end. */
-export function decodeWaitStatus(status: number): { code: number | null; signal: NodeJS.Signals | null; core: boolean } {
-  const sig = status & 0x7f;
-  if (sig === 0) return { code: (status >> 8) & 0xff, signal: null, core: false };
-  return { code: null, signal: SIGNAL_NAMES.get(sig) ?? null, core: (status & 0x80) !== 0 };
-}
-
-/** The fields of a spawn request, in fv-spawn.c's order. */
-function spawnFields(id: number, req: HelperSpawn): string[] {
-  const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
-  return [
-    String(id), req.file, req.cwd ?? '', req.umask === null ? '' : String(req.umask),
-    String(req.stdinFd), String(req.stdoutFd), String(req.stderrFd),
-    String(req.argv.length), ...req.argv, String(env.length), ...env,
-  ];
-}
-
-/** One request on the wire: a u32 little-endian length, then the NUL-terminated fields. */
-function frame(fields: readonly string[]): Buffer {
-  const body = Buffer.from(fields.join('\0') + '\0', 'utf8');
-  const out = Buffer.allocUnsafe(4 + body.length);
-  out.writeUInt32LE(body.length, 0);
-  body.copy(out, 4);
-  return out;
-}
-
-/** Strings the helper's NUL-separated frame cannot carry; node's spawn reports those itself. */
-export function helperCanCarry(req: HelperSpawn): boolean {
-  if (req.argv.length === 0) return false;
-  const has = (s: string): boolean => s.includes('\0');
-  if (has(req.file) || (req.cwd !== null && has(req.cwd)) || req.argv.some(has)) return false;
-  return !Object.entries(req.env).some(([k, v]) => has(k) || has(v) || k.includes('='));
-}
 
 export class SpawnHelper {
   readonly #proc: ChildProcess;
@@ -86,6 +37,7 @@ export class SpawnHelper {
   #dead = false;
   #channelsClosed = false;
   #orphanPoll: NodeJS.Timeout | null = null;
+  readonly #onDeathCallbacks: (() => void)[] = [];
 
   private constructor(proc: ChildProcess, requestFd: number, replyFd: number) {
     this.#proc = proc;
@@ -133,6 +85,12 @@ export class SpawnHelper {
   }
 
   get alive(): boolean { return !this.#dead; }
+
+  /** Runs `fn` once the helper is gone (at once if it is). */
+  whenDead(fn: () => void): void {
+    if (this.#dead) fn();
+    else this.#onDeathCallbacks.push(fn);
+  }
   get pid(): number { return this.#proc.pid ?? -1; }
 
   /** Forks and execs one child; the pid, or the errno name of what failed before the fork. */
@@ -183,7 +141,7 @@ export class SpawnHelper {
     let kind: string;
     let value: string;
     try {
-      this.#send(['M', String(id), ...paths]);
+      this.#send(fifoFields(id, paths));
       [kind, value] = this.#answer(id);
     } catch (err) {
       this.#onDeath();
@@ -233,11 +191,10 @@ export class SpawnHelper {
     }
     for (;;) {
       const line = this.#readReply();
-      const [kind = '', gotId = '', value = ''] = line.split(' ');
-      if (gotId === String(id)) return [kind, value];
-      const other = Number(gotId);
-      if (!Number.isInteger(other) || other <= 0 || other >= this.#nextId) throw new Error(`fv-spawn answered ${line} to request ${id}`);
-      this.#answers.set(other, [kind, value]);
+      const reply = parseReply(line);
+      if (reply.id === id) return [reply.kind, reply.value];
+      if (!Number.isInteger(reply.id) || reply.id <= 0 || reply.id >= this.#nextId) throw new Error(`fv-spawn answered ${line} to request ${id}`);
+      this.#answers.set(reply.id, [reply.kind, reply.value]);
     }
   }
 
@@ -261,13 +218,11 @@ export class SpawnHelper {
     const lines = text.split('\n');
     this.#exitTail = lines.pop() ?? '';
     for (const line of lines) {
-      const [kind, pidText, statusText] = line.split(' ');
-      if (kind !== 'X') continue;
-      const pid = Number(pidText);
-      const exits = this.#exits.get(pid);
-      if (exits === undefined) continue;
-      this.#exits.delete(pid);
-      const { code, signal, core } = decodeWaitStatus(Number(statusText));
+      const exit = parseExit(line);
+      const exits = exit === null ? undefined : this.#exits.get(exit.pid);
+      if (exit === null || exits === undefined) continue;
+      this.#exits.delete(exit.pid);
+      const { code, signal, core } = decodeWaitStatus(exit.status);
       exits.emit('exit', code, signal, core);
     }
     if (this.#exits.size === 0) this.#refExits();
@@ -278,10 +233,10 @@ export class SpawnHelper {
    * lost. Each is polled until it is gone, then reported with an unknown cause.
    */
   #onDeath(): void {
-    if (this.#orphanPoll !== null) return;
+    if (this.#dead) return;
     this.#dead = true;
-    fifoPool.setMaker(null, this);
     this.#closeChannels();
+    for (const fn of this.#onDeathCallbacks.splice(0)) fn();
     if (this.#exits.size === 0) return;
     this.#orphanPoll = setInterval(() => {
       for (const [pid, exits] of this.#exits) {
@@ -303,28 +258,4 @@ function isAlive(pid: number): boolean {
   }
   const stat = readProcStat(pid);
   return stat !== null && stat.state !== 'Z';
-}
-
-let shared: SpawnHelper | null | undefined;
-let disabled = false;
-
-/** Stops using `helper` (and, when it is the shared one, any helper) for the rest of this process. */
-export function disableSharedHelper(helper: SpawnHelper): void {
-  if (helper === shared) {
-    disabled = true;
-    shared = null;
-    fifoPool.setMaker(null, helper);
-  }
-  helper.close();
-}
-
-/** The daemon's one helper, started on first use; null while spawns go through node instead. */
-export function sharedHelper(): SpawnHelper | null {
-  if (disabled) return null;
-  if (shared === undefined || (shared !== null && !shared.alive)) {
-    shared = SpawnHelper.start();
-    // The pool's FIFOs are made by the helper too: no `mkfifo` exec (a fork of the daemon) per batch.
-    if (shared !== null) fifoPool.setMaker(shared);
-  }
-  return shared;
 }

@@ -15,11 +15,6 @@ export interface SpawnRequest {
   readonly umask: number | null;
   /** stdout and stderr share one pipe, so their interleaving is preserved. */
   readonly redirectStderr: boolean;
-  /**
-   * Ignored by NodeSpawner (a parent-death signal needs an exec wrapper per child); the daemon's
-   * guardian (agent/daemon/guardian.ts) ends the children when it dies. The daemon passes null.
-   */
-  readonly parentDeathSignal: number | null;
   /** An fd (an fcgi-program's socket) the child gets as fd 0 instead of a stdin pipe; absent/null = pipe. */
   readonly stdinFd?: number | null;
 }

@@ -1,9 +1,12 @@
-// One supervised process: supervisord's Subprocess state machine (reference 2.2-2.7). Inputs are
-// spawn/stop/giveUp/signal/writeStdin and tick(now); every state change goes through changeState.
+// One supervised process: supervisord's Subprocess state machine (supervisor/process.py,
+// Subprocess). Inputs are spawn/stop/giveUp/signal/writeStdin and tick(now); every state change
+// goes through changeState. Its output and its share of an fcgi socket are collaborators of their own.
 import type { ProcessConfig } from '../config/types.js';
 import { signalName } from '../config/signals.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger, OutputSink } from '../logging/types.js';
+import { FcgiSocketHold } from './fcgi-hold.js';
+import { ProcessOutput } from './process-output.js';
 import { buildChildEnv, buildSpawnRequest } from './child-env.js';
 import type { Clock } from './clock.js';
 import { FcgiSocketError, IllegalTransition, ProcessError, SpawnError, StdinClosed } from './errors.js';
@@ -35,7 +38,6 @@ export interface SubprocessDeps {
   isDaemonRunning(): boolean;
   /** Ask the loop for a tick soon; called on every state change, so the loop should coalesce. */
   requestTick(): void;
-  readonly parentDeathSignal?: number | null;
   /** [fcgi-program:x]: the group's socket, held from each spawn until that child's exit, as fd 0. */
   readonly fcgiSocket?: FcgiSocket | undefined;
 }
@@ -54,16 +56,17 @@ export class Subprocess {
   #delay = 0;
   #killing = false;
   #spawns = 0;
-  readonly #received = { stdout: 0, stderr: 0 };
   #child: SpawnedChild | null = null;
-  #sinks: OutputSink[] = [];
-  #holdsSocket = false;
+  readonly #output: ProcessOutput;
+  readonly #socket: FcgiSocketHold;
   readonly #deps: SubprocessDeps;
 
   constructor(deps: SubprocessDeps) {
     this.#deps = deps;
     this.config = deps.config;
     this.groupName = deps.groupName;
+    this.#output = new ProcessOutput((channel) => deps.openOutput(channel), deps.config.redirect_stderr);
+    this.#socket = new FcgiSocketHold(deps.fcgiSocket);
   }
 
   get state(): ProcessStateCode { return this.#state; }
@@ -78,7 +81,7 @@ export class Subprocess {
   /** Start attempts so far (each spawn() that reached STARTING). */
   get spawns(): number { return this.#spawns; }
   /** Bytes read from the children's stdout and stderr pipes over all spawns (redirect_stderr: all stdout). */
-  get outputBytes(): { readonly stdout: number; readonly stderr: number } { return { ...this.#received }; }
+  get outputBytes(): { readonly stdout: number; readonly stderr: number } { return this.#output.bytes; }
 
   /** The one funnel: checks the edge, keeps backoff bookkeeping, emits exactly one event. */
   changeState(to: ProcessStateCode, expected = true): boolean {
@@ -120,7 +123,7 @@ export class Subprocess {
     // until then the process is STARTING without a pid, which nothing outside the pass can see.
     this.#launch((child) => {
       if (child === null) {
-        this.#releaseSocket();
+        this.#socket.release();
         return;
       }
       this.#child = child;
@@ -141,7 +144,7 @@ export class Subprocess {
     const deps = this.#deps;
     let stdinFd: number | null = null;
     try {
-      stdinFd = this.#acquireSocket();
+      stdinFd = this.#socket.take();
     } catch (err) {
       if (!(err instanceof FcgiSocketError)) throw err;
       this.#failInOrder(done, err.message);
@@ -150,14 +153,14 @@ export class Subprocess {
     const env = buildChildEnv(config, this.groupName, deps.baseEnv, deps.serverUrl);
     let request;
     try {
-      request = { ...buildSpawnRequest(config, env, deps.baseEnv, deps.parentDeathSignal ?? null), stdinFd };
+      request = { ...buildSpawnRequest(config, env, deps.baseEnv), stdinFd };
     } catch (err) {
       if (!(err instanceof ProcessError)) throw err;
       this.#failInOrder(done, err.message);
       return;
     }
     try {
-      this.#openSinks();
+      this.#output.open();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
       this.#failInOrder(done, code === 'EMFILE'
@@ -167,13 +170,13 @@ export class Subprocess {
     }
     spawnWith(deps.spawner, request, (outcome) => {
       if (outcome instanceof SpawnError) {
-        this.#closeSinks();
+        this.#output.close();
         done(this.#spawnFailed(outcome.code === 'EAGAIN'
           ? `Too many processes in process table to spawn '${config.name}'`
           : `unknown error during fork for '${config.name}': ${outcome.code}`));
         return;
       }
-      this.#wireOutput(outcome);
+      this.#output.wire(outcome);
       done(outcome);
     });
   }
@@ -183,55 +186,12 @@ export class Subprocess {
     inSpawnOrder(this.#deps.spawner, () => done(this.#spawnFailed(message)));
   }
 
-  /** The fcgi socket's fd (created by the group's first holder), or null for a stdin pipe. */
-  #acquireSocket(): number | null {
-    const sock = this.#deps.fcgiSocket;
-    if (sock === undefined) return null;
-    if (this.#holdsSocket) return sock.fd;
-    const fd = sock.acquire();
-    this.#holdsSocket = true;
-    return fd;
-  }
-
-  /** After a failed spawn or the child's exit: the group's last holder closes the socket. */
-  #releaseSocket(): void {
-    if (!this.#holdsSocket) return;
-    this.#holdsSocket = false;
-    this.#deps.fcgiSocket?.release();
-  }
-
   #spawnFailed(message: string): null {
     this.#spawnerr = message;
     this.#deps.log.info(`spawnerr: ${message}`);
     // STARTING -> BACKOFF: the spawn attempt failed before a child existed
     this.changeState(S.BACKOFF);
     return null;
-  }
-
-  #openSinks(): void {
-    const stdout = this.#deps.openOutput('stdout');
-    const stderr = this.config.redirect_stderr ? null : this.#deps.openOutput('stderr');
-    this.#sinks = [stdout, stderr].filter((s): s is OutputSink => s !== null);
-    this.#stdoutSink = stdout;
-    this.#stderrSink = stderr;
-  }
-
-  #stdoutSink: OutputSink | null = null;
-  #stderrSink: OutputSink | null = null;
-
-  #wireOutput(child: SpawnedChild): void {
-    const out = this.#stdoutSink;
-    const err = this.#stderrSink;
-    const received = this.#received;
-    // Counted per pipe before any sink (NONE logs included): /metrics reports bytes received.
-    child.stdout.on('data', (chunk: Buffer) => { received.stdout += chunk.length; out?.write(chunk); });
-    child.stderr?.on('data', (chunk: Buffer) => { received.stderr += chunk.length; (err ?? out)?.write(chunk); });
-  }
-
-  #closeSinks(): void {
-    for (const sink of this.#sinks.splice(0)) sink.close();
-    this.#stdoutSink = null;
-    this.#stderrSink = null;
   }
 
   /** Administrative stop: the stop signal, or BACKOFF -> STOPPED. Returns an error text or null. */
@@ -341,12 +301,12 @@ export class Subprocess {
     stdin.write(data, onError && ((err) => { if (err) onError(err); }));
   }
 
-  /** The child is gone and its output drained: supervisord's finish() (reference 2.5). */
+  /** The child is gone and its output drained: supervisord's Subprocess.finish(). */
   #finish(child: SpawnedChild, code: number | null, signal: number | null, coreDumped: boolean): void {
     if (child !== this.#child) return;
     const { log, clock } = this.#deps;
     const name = this.config.name;
-    this.#closeSinks();
+    this.#output.close();
     const { exitstatus, text } = describeExit(code, signal, coreDumped);
     const now = clock.now();
     this.#laststop = now;
@@ -377,7 +337,7 @@ export class Subprocess {
     }
     this.#pid = 0;
     this.#child = null;
-    this.#releaseSocket();
+    this.#socket.release();
   }
 
   #exitedOnItsOwn(exitstatus: number, text: string, expected: boolean): void {

@@ -61,7 +61,7 @@ function setup(groups: GroupConfig[], t: { after(fn: () => void): void }) {
   const log = new RecordingLogger();
   const bus = new EventBus();
   const sup = new Supervisor({ config: loaded(groups), log, bus, spawner, clock, baseEnv: { PATH: '/usr/bin:/bin' }, serverUrl: null,
-    parentDeathSignal: null, events: createDaemonEventState() });
+    events: createDaemonEventState() });
   t.after(() => {
     // End the loop: stop everything and let the fake children die.
     sup.shutdown();

@@ -14,6 +14,7 @@ import type { SpawnHelper } from '../../../agent/process/spawn-helper.js';
 import type { SpawnRequest, SpawnedChild } from '../../../agent/process/spawner.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { SpawnRoute } from '../../../agent/process/spawn-route.js';
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -25,7 +26,7 @@ const fixture = (name: string): string => join(ROOT, 'test', 'fixtures', 'progra
 
 function request(over: Partial<SpawnRequest>): SpawnRequest {
   return { file: '/bin/true', argv: ['/bin/true'], env: { PATH: process.env['PATH'] ?? '' }, cwd: null, user: null,
-    umask: null, redirectStderr: false, parentDeathSignal: null, ...over };
+    umask: null, redirectStderr: false, ...over };
 }
 
 /** A zombie waiting for init to reap it counts as gone: it runs nothing any more. */
@@ -60,7 +61,7 @@ export function spawnerCases(label: string, helper: () => SpawnHelper | null): v
   const named = (name: string): string => `${label}: ${name}`;
 
   function start(t: { after(fn: () => void): void }, over: Partial<SpawnRequest>): SpawnedChild {
-    const child = new NodeSpawner(helper).spawn(request(over));
+    const child = new NodeSpawner(new SpawnRoute(helper)).spawn(request(over));
     killGroupAfter(t, child.pid);
     return child;
   }
@@ -284,7 +285,7 @@ export function spawnerCases(label: string, helper: () => SpawnHelper | null): v
       for (const fd of fillers.splice(0, room)) closeSync(fd);
       let child: SpawnedChild | null = null;
       try {
-        child = new NodeSpawner(helper).spawn(request({ file: '/bin/cat', argv: ['cat'] }));
+        child = new NodeSpawner(new SpawnRoute(helper)).spawn(request({ file: '/bin/cat', argv: ['cat'] }));
       } catch (err) {
         assert.ok(err instanceof SpawnError, String(err));
         assert.match(err.code, /^E[MN]FILE$/);

@@ -13,6 +13,7 @@ import type { SpawnOutcome, SpawnRequest, SpawnedChild } from '../../../agent/pr
 import { SpawnError } from '../../../agent/process/errors.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { spawnerCases } from './spawner-cases.js';
+import { SpawnRoute } from '../../../agent/process/spawn-route.js';
 
 const helper = SpawnHelper.start();
 test.after(() => helper?.close());
@@ -22,7 +23,7 @@ spawnerCases('fv-spawn', () => helper);
 
 function request(over: Partial<SpawnRequest>): SpawnRequest {
   return { file: '/bin/sleep', argv: ['sleep', '30'], env: { PATH: '/usr/bin:/bin' }, cwd: null, user: null,
-    umask: null, redirectStderr: false, parentDeathSignal: null, ...over };
+    umask: null, redirectStderr: false, ...over };
 }
 
 function ppidOf(pid: number): number {
@@ -55,7 +56,7 @@ test('wait statuses decode as node reports them: exit codes, signals, core dumps
 
 test('children are the helper\'s, each in its own session, with exactly fds 0, 1 and 2', async (t) => {
   assert.ok(helper !== null);
-  const spawner = new NodeSpawner(() => helper);
+  const spawner = new NodeSpawner(new SpawnRoute(() => helper));
   const child = spawner.spawn(request({ file: '/bin/sh', argv: ['sh', '-c', 'ls /proc/self/fd; ps -o sid= -p $$; exit 3'] }));
   killAfter(t, child.pid);
   let out = '';
@@ -71,7 +72,7 @@ test('children are the helper\'s, each in its own session, with exactly fds 0, 1
 
 test('a signal death arrives as the signal number', async (t) => {
   assert.ok(helper !== null);
-  const child = new NodeSpawner(() => helper).spawn(request({}));
+  const child = new NodeSpawner(new SpawnRoute(() => helper)).spawn(request({}));
   killAfter(t, child.pid);
   const done = exitOf(child);
   child.kill(constants.signals.SIGTERM, false);
@@ -82,7 +83,7 @@ test('the helper ignores the signals a terminal sends the daemon\'s group, and e
   const own = SpawnHelper.start();
   assert.ok(own !== null);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) process.kill(own.pid, sig);
-  const child = new NodeSpawner(() => own).spawn(request({ file: '/bin/true', argv: ['true'] }));
+  const child = new NodeSpawner(new SpawnRoute(() => own)).spawn(request({ file: '/bin/true', argv: ['true'] }));
   assert.deepEqual(await exitOf(child), { code: 0, signal: null }, 'still spawning and reaping');
   const pid = own.pid;
   own.close();
@@ -92,7 +93,7 @@ test('the helper ignores the signals a terminal sends the daemon\'s group, and e
 test('a killed helper: its orphaned children are still reported as ended, and node\'s spawn takes over', async (t) => {
   const own = SpawnHelper.start();
   assert.ok(own !== null);
-  const spawner = new NodeSpawner(() => own);
+  const spawner = new NodeSpawner(new SpawnRoute(() => own));
   const orphan = spawner.spawn(request({}));
   killAfter(t, orphan.pid);
   const ended = exitOf(orphan);
@@ -113,7 +114,7 @@ test('a core dump is reported, as supervisord\'s "(core dumped)" needs', { skip:
   assert.ok(helper !== null);
   const dir = mkdtempSync(join(tmpdir(), 'fv-core-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const child = new NodeSpawner(() => helper).spawn(request({ file: '/bin/sh', argv: ['sh', '-c', 'ulimit -c unlimited && kill -SEGV $$'], cwd: dir }));
+  const child = new NodeSpawner(new SpawnRoute(() => helper)).spawn(request({ file: '/bin/sh', argv: ['sh', '-c', 'ulimit -c unlimited && kill -SEGV $$'], cwd: dir }));
   killAfter(t, child.pid);
   child.stdout.resume();
   child.stderr?.resume();
@@ -139,7 +140,7 @@ function firstLine(child: SpawnedChild): Promise<string> {
 
 test('in a batch, spawns go to the helper at once and are settled at endBatch, in order, each with its own pipes', async (t) => {
   assert.ok(helper !== null);
-  const spawner = new NodeSpawner(() => helper);
+  const spawner = new NodeSpawner(new SpawnRoute(() => helper));
   const settled: SpawnOutcome[] = [];
   spawner.beginBatch();
   for (let i = 0; i < 5; i++) {
@@ -187,7 +188,7 @@ test('a FIFO batch asked for while spawns are in flight: every answer reaches it
 test('a helper that dies with spawns in flight: node\'s spawn starts them when the batch ends', async (t) => {
   const own = SpawnHelper.start();
   assert.ok(own !== null);
-  const spawner = new NodeSpawner(() => own);
+  const spawner = new NodeSpawner(new SpawnRoute(() => own));
   // Stopped, it reads nothing: both requests are still unanswered when it is killed.
   process.kill(own.pid, 'SIGSTOP');
   const settled: SpawnOutcome[] = [];

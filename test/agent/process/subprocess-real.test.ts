@@ -13,6 +13,10 @@ import { Subprocess } from '../../../agent/process/subprocess.js';
 import { ProcessState as S } from '../../../agent/process/states.js';
 import { makeProcessConfig, RecordingLogger } from '../../helpers/process-config.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { SpawnRoute } from '../../../agent/process/spawn-route.js';
+
+/** One fv-spawn for the file, as a daemon has one for its life. */
+const route = new SpawnRoute();
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -28,7 +32,7 @@ function run(t: { after(fn: () => void): void }, over: Partial<ProcessConfig>) {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   const proc: Subprocess = new Subprocess({
-    config: makeProcessConfig(over), groupName: 'g', spawner: new NodeSpawner(), clock: realClock,
+    config: makeProcessConfig(over), groupName: 'g', spawner: new NodeSpawner(route), clock: realClock,
     bus: new EventBus(), log, baseEnv: { PATH: process.env['PATH'] ?? '' }, serverUrl: null,
     openOutput: () => ({ write: (c: Buffer) => { out.push(c.toString()); }, close: () => {} }),
     isDaemonRunning: () => !stopped, requestTick: () => schedule(0),
