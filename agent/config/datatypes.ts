@@ -2,7 +2,10 @@
 // Only user/group lookups and directory checks touch the outside world, through injected helpers.
 import { statSync } from 'node:fs';
 import { ValueError } from './errors.js';
-import { intErrorText, parsePyInt, parsePyOctal, pyDirname, pyJoin, pyRepr, pyStrip } from './python.js';
+import { intErrorText, parsePyInt, parsePyOctal } from '../python/numbers.js';
+import { pyDirname, pyJoin } from '../python/posixpath.js';
+import { pyRepr } from '../python/repr.js';
+import { pyStrip } from '../python/str.js';
 import { HANDLER_NUMBERS, SIGNAL_NUMBERS, VALID_SIGNAL_NUMBERS } from './signals.js';
 import type { AutoRestart, LogLevelName, UserSpec } from './types.js';
 import { groupByGid, groupByName, userByName, userByUid, type UserDb } from './users.js';

@@ -1,7 +1,7 @@
 // supervisord's %-expansion of config values: Python's `str % mapping` (keys, flags, width,
 // precision, s/r/a/d/i/u/x/X/o/c/e/f/g conversions) and the two error messages built on it.
 import { ValueError } from './errors.js';
-import { pyAscii, pyRepr } from './python.js';
+import { pyAscii, pyRepr } from '../python/repr.js';
 
 export type Expansions = ReadonlyMap<string, string | number>;
 

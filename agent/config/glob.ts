@@ -1,7 +1,7 @@
 // Python glob.glob() for [include] files=: '*', '?' and '[...]' per path component, hidden
 // names only matched by patterns that start with '.', no recursion ('**' acts like '*').
 import { lstatSync, readdirSync, statSync } from 'node:fs';
-import { pyJoin, pySplit } from './python.js';
+import { pyJoin, pySplit } from '../python/posixpath.js';
 
 const MAGIC = /[*?[]/;
 

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, ValueError } from './errors.js';
 import { comparePy, expand } from './expand.js';
 import { glob } from './glob.js';
-import { PY_SPACE, pyAbspath, pyDirname, pyJoin } from './python.js';
+import { pyAbspath, pyDirname, pyJoin } from '../python/posixpath.js';
+import { PY_SPACE } from '../python/str.js';
 import type { LoadContext } from './context.js';
 
 /** The file's bytes, or undefined where Python's open() raises OSError (the file is then skipped). */

@@ -1,8 +1,9 @@
 // INI reading with the semantics of Python's RawConfigParser as supervisord configures it
 // (inline ';'/'#' after whitespace, strict=False, [DEFAULT]); knows nothing about supervisord.
 import { ConfigError } from './errors.js';
-import { isPySpace, PY_NONSPACE, PY_SPACE, pyRepr, pyRstrip, pyStrip } from './python.js';
-import { completeLines, decodeAsPython, lineOfOffset } from './pytext.js';
+import { pyRepr } from '../python/repr.js';
+import { isPySpace, PY_NONSPACE, PY_SPACE, pyRstrip, pyStrip } from '../python/str.js';
+import { completeLines, decodeAsPython, lineOfOffset } from '../python/utf8.js';
 
 /** One value with where it was (last) written. */
 export interface IniEntry {

@@ -7,13 +7,14 @@ import type { LoadContext } from './context.js';
 import { ConfigError } from './errors.js';
 import { processIncludes } from './include.js';
 import { IniParser } from './ini.js';
-import { pyAbspath, pyDirname } from './python.js';
+import { pyAbspath, pyDirname } from '../python/posixpath.js';
 import { readGroups } from './schema-groups.js';
 import { defaultResolveSpec, readRpcInterfaces } from './schema-plugins.js';
 import { readServers } from './schema-servers.js';
 import { convertOverrides, finishSupervisord, readSupervisordSection } from './schema-supervisord.js';
 import type { GroupConfig, LoadedConfig, ParseMessage, SupervisordOverrides } from './types.js';
 import { systemUserDb, type UserDb } from './users.js';
+import { checkDependencies } from './dependencies.js';
 
 export interface LoadOptions {
   overrides?: SupervisordOverrides;
@@ -78,6 +79,10 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const section = readSupervisordSection(ctx, tmpdir());
   const rpcinterfaces = readRpcInterfaces(ctx);
   const groups = readGroups(ctx, selfUid(opts));
+  checkDependencies(groups, (program) => {
+    const section = [`program:${program}`, `fcgi-program:${program}`].find((sec) => ctx.parser.hasSection(sec)) ?? `program:${program}`;
+    return { section, file: ctx.parser.sectionToFile.get(section) ?? file };
+  });
   const httpServers = readServers(ctx, cwd);
   const supervisord = finishSupervisord(ctx, section, cli, cwd);
   const messages: ParseMessage[] = [

@@ -3,7 +3,10 @@
 import * as dt from './datatypes.js';
 import { ValueError } from './errors.js';
 import { comparePy } from './expand.js';
-import { parsePyInt, PY_SPACE, pyNormpath, pyRepr } from './python.js';
+import { parsePyInt } from '../python/numbers.js';
+import { pyNormpath } from '../python/posixpath.js';
+import { pyRepr } from '../python/repr.js';
+import { PY_SPACE } from '../python/str.js';
 import { SectionReader, type LoadContext } from './context.js';
 import { EVENT_TYPE_NAMES } from './event-names.js';
 import { checkSpec } from './schema-plugins.js';

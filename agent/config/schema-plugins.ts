@@ -1,7 +1,7 @@
 // [rpcinterface:x] sections, and the check of "module:attr" entry-point specs
 // (factories, result handlers) that supervisord imports.
 import { ValueError } from './errors.js';
-import { pyRepr } from './python.js';
+import { pyRepr } from '../python/repr.js';
 import { SectionReader, type LoadContext } from './context.js';
 import type { RpcInterfaceConfig } from './types.js';
 

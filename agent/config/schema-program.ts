@@ -3,8 +3,10 @@
 import * as dt from './datatypes.js';
 import { ConfigError, ValueError } from './errors.js';
 import { comparePy, expand } from './expand.js';
-import { pyRepr, pyStrip } from './python.js';
+import { pyRepr } from '../python/repr.js';
+import { pyStrip } from '../python/str.js';
 import { SectionReader, type LoadContext } from './context.js';
+import { readExtensions } from './schema-extensions.js';
 import type { LogChannelConfig, ProcessConfig } from './types.js';
 
 type Channel = 'stdout' | 'stderr';
@@ -104,7 +106,7 @@ function buildProcesses(r: SectionReader, programName: string): ProcessConfig[] 
       stdout: { ...out1.config, capture_maxbytes: o.stdout_capture, events_enabled: o.stdout_events },
       stderr: { ...stderr, capture_maxbytes: o.stderr_capture, events_enabled: o.stderr_events },
       environment: o.environmentText === undefined ? null : env, directory, umask: o.umask,
-      serverurl: o.serverurl });
+      serverurl: o.serverurl, extra: readExtensions(r, exp) });
   }
   return out.sort((a, b) => a.priority - b.priority || comparePy(a.name, b.name));
 }

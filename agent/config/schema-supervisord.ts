@@ -3,7 +3,8 @@
 import * as dt from './datatypes.js';
 import { ConfigError, ValueError } from './errors.js';
 import { expand } from './expand.js';
-import { pyAbspath, pyRepr } from './python.js';
+import { pyAbspath } from '../python/posixpath.js';
+import { pyRepr } from '../python/repr.js';
 import { SectionReader, type LoadContext } from './context.js';
 import type { SupervisordConfig, SupervisordOverrides } from './types.js';
 

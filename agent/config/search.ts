@@ -1,7 +1,7 @@
 // Where supervisord looks for its config without -c: derived from the executable's location.
 import { existsSync } from 'node:fs';
 import { ConfigError } from './errors.js';
-import { pyDirname, pyJoin } from './python.js';
+import { pyDirname, pyJoin } from '../python/posixpath.js';
 
 /** The six candidate paths, in order, as supervisord builds them from argv[0] (os.path, unnormalised). */
 export function searchPaths(execPath: string): string[] {

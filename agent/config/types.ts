@@ -51,7 +51,53 @@ export interface ProcessConfig {
   readonly umask: number | null;
   /** Explicit serverurl, or null for AUTO. */
   readonly serverurl: string | null;
+  /** fleetvisord's own options, which supervisord ignores (see schema-extensions.ts). */
+  readonly extra: ProcessExtras;
 }
+
+/** A host and port to connect to (a readiness or health check). */
+export interface TcpTarget { readonly host: string; readonly port: number }
+
+/** What makes a process ready (any set; all set must pass), and for how long it may try. */
+export interface ReadinessConfig {
+  readonly tcp: TcpTarget | null;
+  readonly http: string | null;
+  readonly command: string | null;
+  /** A RegExp source matched against each line of stdout and stderr. */
+  readonly log: string | null;
+  readonly timeout: number;
+}
+
+export interface HealthCheckConfig {
+  readonly http: string | null;
+  readonly tcp: TcpTarget | null;
+  readonly command: string | null;
+  readonly interval: number;
+  readonly timeout: number;
+  readonly retries: number;
+  readonly action: 'restart' | 'report';
+}
+
+export interface ProcessExtras {
+  /** Program or group names that must be RUNNING (ready) before this one starts. */
+  readonly depends_on: readonly string[];
+  readonly ready: ReadinessConfig | null;
+  /** Cap of the backoff delay in seconds; 0 for none (supervisord's delay grows by 1 s a try). */
+  readonly backoff_max_secs: number;
+  /** Retry a FATAL process after this many seconds; 0 for never. */
+  readonly fatal_retry_secs: number;
+  readonly healthcheck: HealthCheckConfig | null;
+  /** RSS of the process and its descendants, bytes; 0 for no limit. */
+  readonly memory_limit: number;
+  /** systemd EnvironmentFile= style file read at each spawn, before environment=. */
+  readonly environment_file: { readonly path: string; readonly optional: boolean } | null;
+}
+
+/** ProcessExtras of a program that sets none of them (everything behaves as supervisord's). */
+export const NO_EXTRAS: ProcessExtras = Object.freeze({
+  depends_on: Object.freeze([]), ready: null, backoff_max_secs: 0, fatal_retry_secs: 0, healthcheck: null,
+  memory_limit: 0, environment_file: null,
+});
 
 export type GroupKind = 'program' | 'group' | 'eventlistener' | 'fcgi-program';
 
@@ -103,6 +149,19 @@ export interface InetHttpServerConfig {
   readonly port: number;
   readonly username: string | null;
   readonly password: string | null;
+  /** HTTPS (ours: tls_cert/tls_key/tls_client_ca, which supervisord ignores); null serves plain HTTP. */
+  readonly tls?: InetTlsConfig | null;
+}
+
+/** The PEM texts read and checked at load, with the absolute paths they came from. */
+export interface InetTlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly cert: string;
+  readonly key: string;
+  /** tls_client_ca: clients must present a certificate signed by one of these CAs; null asks for none. */
+  readonly clientCaFile: string | null;
+  readonly clientCa: string | null;
 }
 
 export type HttpServerConfig = UnixHttpServerConfig | InetHttpServerConfig;

@@ -5,6 +5,9 @@
 // daemon's plain-text ledger (SIGTERM, a short wait, SIGKILL) and removes the daemon's FIFO
 // directory. An orderly shutdown writes `exit` after every process stopped: it ends quietly.
 // The daemon tells it which ledger to read (`list <path>`) at every life, as the pidfile may change.
+// Its command line is short, for `ps`: `fleetvisord-guardian -s <FIFO directory prefix>`; the
+// shell reads its script from its stdin (a pipe holding just the script), then swaps the daemon's
+// pipe in as its stdin.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeFds, fifoPool, pipeDirPrefix } from '../process/fifo-pool.js';
 import { feedAndClose } from '../process/child-pipes.js';
@@ -16,11 +19,14 @@ export const GUARDIAN_GRACE_TENTHS = 20;
 /** argv[0] of the guardian, so `ps` shows what it is. */
 export const GUARDIAN_NAME = 'fleetvisord-guardian';
 
-// $1 = the daemon's FIFO directory prefix. Fds 3-9 a launcher let the daemon inherit are closed
-// (dash cannot name higher ones; the daemon's own fds are all O_CLOEXEC). Only a list file owned
-// by our own uid is trusted; a group is signalled unless its leader pid now belongs to a process
-// with another start time.
-const SCRIPT = `exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+// $1 = the daemon's FIFO directory prefix. The script arrives on fd 0 and the daemon's pipe on fd
+// 3; it is one { } group, which the shell parses whole before running it, so it can make the
+// daemon's pipe its stdin and never reads its script's fd again (it ends with `exit`). Fds 3-9 a
+// launcher let the daemon inherit are closed (dash cannot name higher ones; the daemon's own fds
+// are all O_CLOEXEC). Only a list file owned by our own uid is trusted; a group is signalled
+// unless its leader pid now belongs to a process with another start time.
+const SCRIPT = `{
+exec 0<&3 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 trap '' HUP INT QUIT
 dirs=\${1:-}
 list=
@@ -57,6 +63,8 @@ while [ -n "$groups" ] && [ $n -lt ${GUARDIAN_GRACE_TENTHS} ]; do
 done
 for pg in $groups; do kill -s KILL -- "-$pg" 2>/dev/null; done
 case $dirs in /*-) rm -rf -- "$dirs"* ;; esac
+exit
+}
 `;
 
 export class Guardian {
@@ -81,19 +89,26 @@ export class Guardian {
   /** Starts one (throws the spawn error). `dirPrefix`: what it removes when the daemon died. */
   static start(dirPrefix: string = pipeDirPrefix()): Guardian {
     const pipe = fifoPool.pipe();
+    let script: { readFd: number; writeFd: number } | null = null;
     let proc: ChildProcess;
     try {
-      proc = spawn('/bin/sh', ['-c', SCRIPT, GUARDIAN_NAME, dirPrefix], {
+      script = fifoPool.pipe();
+      // Far below PIPE_BUF: one write into the empty pipe takes all of it.
+      const written = writeSync(script.writeFd, SCRIPT);
+      closeFds(script.writeFd);
+      script.writeFd = -1;
+      if (written !== Buffer.byteLength(SCRIPT)) throw new Error('could not hand the orphan guardian its script');
+      proc = spawn('/bin/sh', ['-s', dirPrefix], {
         argv0: GUARDIAN_NAME,
         cwd: '/',
         detached: true,
-        stdio: [pipe.readFd, 'ignore', 'ignore'],
+        stdio: [script.readFd, 'ignore', 'ignore', pipe.readFd],
       });
     } catch (err) {
       closeFds(pipe.writeFd);
       throw err;
     } finally {
-      closeFds(pipe.readFd);
+      closeFds(pipe.readFd, script?.readFd, script?.writeFd);
     }
     proc.on('error', () => { /* reported below, or as the exit */ });
     if (proc.pid === undefined) {

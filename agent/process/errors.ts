@@ -3,7 +3,7 @@
 
 export type ProcessErrorKind =
   | 'BadCommand' | 'NotFound' | 'NotExecutable' | 'NoPermission'
-  | 'SpawnError' | 'StdinClosed' | 'IllegalTransition' | 'FcgiSocketError';
+  | 'SpawnError' | 'StdinClosed' | 'IllegalTransition' | 'FcgiSocketError' | 'EnvironmentFileError';
 
 export class ProcessError extends Error {
   readonly kind: ProcessErrorKind;
@@ -64,4 +64,9 @@ export class FcgiSocketError extends ProcessError {
 /** A state change not in the transition table: always a bug in the caller. */
 export class IllegalTransition extends ProcessError {
   constructor(message: string) { super('IllegalTransition', message); }
+}
+
+/** environment_file= could not be read or parsed: the spawn fails (BACKOFF) with this as spawnerr. */
+export class EnvironmentFileError extends ProcessError {
+  constructor(path: string, problem: string) { super('EnvironmentFileError', `couldn't read environment_file ${path}: ${problem}`); }
 }

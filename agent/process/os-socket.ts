@@ -7,7 +7,7 @@ import { isIPv4 } from 'node:net';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSystemErrorName } from 'node:util';
-import { errnoCode, pyOsErrorText } from './py-oserror.js';
+import { errnoCode, pyOsErrorText } from '../python/os-error.js';
 
 export type SocketAddress =
   | {

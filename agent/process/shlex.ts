@@ -1,5 +1,5 @@
 // POSIX shell-like word splitting with the semantics of Python's shlex.split(s) (comments off),
-// plus Python's repr() of a string, which supervisord uses when quoting names in messages.
+// which supervisord applies to command= (Lib/shlex.py, posix mode, whitespace_split).
 
 const WHITESPACE = ' \t\r\n';
 
@@ -67,24 +67,4 @@ export function shlexSplit(s: string): string[] {
   if (st.mode === '\\') throw new ShlexError('No escaped character');
   endToken(st);
   return st.tokens;
-}
-
-const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-function escapeChar(ch: string, quote: string): string {
-  const named = NAMED_ESCAPES[ch];
-  if (named !== undefined) return named;
-  if (ch === quote) return '\\' + ch;
-  const cp = ch.codePointAt(0) ?? 0;
-  if (cp < 0x20 || cp === 0x7f) return '\\x' + cp.toString(16).padStart(2, '0');
-  if (cp >= 0x80 && cp < 0xa0) return '\\x' + cp.toString(16);
-  return ch;
-}
-
-/** Python's repr() of a str: single quotes unless the text has ' and no ". */
-export function pyRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) out += escapeChar(ch, quote);
-  return out + quote;
 }

@@ -1,5 +1,7 @@
-// The legal edges of the process state machine, as data (style.md 3.4, supervisor's process.py).
-// Imports only the state codes; Subprocess.changeState is the single caller of assertTransition.
+// The legal edges of the process state machine, as data: the ones supervisord's
+// supervisor/process.py Subprocess takes (test/agent/process/transitions.test.ts checks the table
+// against that file and against what Subprocess does). Imports only the state codes;
+// Subprocess.changeState is the single caller of assertTransition.
 import { ProcessState, stateName, type ProcessStateCode } from './states.js';
 import { IllegalTransition } from './errors.js';
 

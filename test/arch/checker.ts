@@ -91,6 +91,8 @@ export const HUB_MAY_IMPORT_FROM_AGENT = [
 ];
 
 export const RULES: readonly Rule[] = [
+  // Every layer may import agent/python (the hub only through what the RPC client reaches).
+  { from: 'agent/python', within: 'agent', allow: ['agent/python'], forbid: ['hub'], why: 'the Python-compatibility helpers are a leaf' },
   ...['agent/process', 'agent/config', 'agent/logging', 'agent/events'].map((from): Rule => ({
     from, forbid: ['agent/rpc', 'agent/http', 'agent/ctl', 'agent/daemon', 'agent/supervisor.ts', 'agent/main.ts', 'hub'],
     forbidPackages: ['express', 'xmlrpc', 'ejs', 'node:http', 'http', 'node:https', 'https', 'saxes'],

@@ -14,9 +14,10 @@ test('the tree keeps every dependency rule', () => {
   assert.deepEqual(violations(repoRoot, RULES), []);
 });
 
-test('what the hub takes from the agent reaches nothing but the codec, the client and the state codes', () => {
+test('what the hub takes from the agent reaches nothing but the codec, the client, the state codes and Python helpers', () => {
   const reached = [...closure(repoRoot, HUB_MAY_IMPORT_FROM_AGENT)].filter((f) => f.startsWith('agent/')).sort();
-  const outside = reached.filter((f) => !f.startsWith('agent/rpc/') && f !== 'agent/process/states.ts');
+  // agent/python is a leaf (its own rule): the codec's int()/float()/base64 conversions live there.
+  const outside = reached.filter((f) => !f.startsWith('agent/rpc/') && !f.startsWith('agent/python/') && f !== 'agent/process/states.ts');
   assert.deepEqual(outside, []);
   for (const f of reached) {
     const deps = [...closure(repoRoot, [f])];
@@ -35,11 +36,14 @@ test('the checker reports planted violations of each rule, and only those', (t) 
   plant('hub/nodes/c.ts', "import type { S } from '../../agent/supervisor.js';\nimport { c } from '../../agent/rpc/client.js';\nconst m = await import('../web/app.js');\n");
   plant('hub/web/d.ts', "import {\n  UserStore,\n} from '../db/users.js';\nimport express from 'express';\n");
   plant('hub/db/e.ts', "import './side-effect.js';\nimport express from 'express';\n");
+  plant('agent/python/f.ts', "import { g } from './g.js';\nimport { e } from '../config/errors.js';\nimport { h } from '../../hub/x.js';\n");
   const found = violations(root, RULES).map((v) => v.replace(/ \(.*\)$/, '')).sort();
   assert.deepEqual(found, [
     'agent/http/b.ts -> agent/supervisor.ts',
     'agent/process/a.ts -> agent/rpc/faults.ts',
     'agent/process/a.ts -> node:http',
+    'agent/python/f.ts -> agent/config/errors.ts',
+    'agent/python/f.ts -> hub/x.ts',
     'hub/db/e.ts -> express',
     'hub/nodes/c.ts -> agent/supervisor.ts',
     'hub/nodes/c.ts -> hub/web/app.ts',

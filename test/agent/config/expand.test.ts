@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expand, pyFormat } from '../../../agent/config/expand.js';
-import { pyRepr } from '../../../agent/config/python.js';
+import { pyRepr } from '../../../agent/python/repr.js';
 import { fuzzRandom, pick, pythonAvailable, randomText, runPython } from './python-oracle.js';
 
 const skip = pythonAvailable ? false : 'Debian python3 with the supervisor package is not installed';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { IniParser } from '../../../agent/config/ini.js';
 import { ConfigError } from '../../../agent/config/errors.js';
-import { decodeAsPython } from '../../../agent/config/pytext.js';
+import { decodeAsPython } from '../../../agent/python/utf8.js';
 import { fuzzRandom, parseFileOurs, pick, pythonAvailable, pythonParseFiles } from './python-oracle.js';
 
 const skip = pythonAvailable ? false : 'Debian python3 with the supervisor package is not installed';

@@ -12,6 +12,7 @@ import { makeTmpDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { GUARDIAN_NAME } from '../../../agent/daemon/guardian.js';
 import { readProcStat } from '../../../agent/process/proc-stat.js';
+import { pipeDirPrefix } from '../../../agent/process/fifo-pool.js';
 
 interface Started { daemon: number; child: number; grandchild: number; guardian: number; dir: string; out: () => string }
 
@@ -59,7 +60,10 @@ test('the guardian is small, holds only its stdin pipe and /dev/null, and its na
   }
   assert.ok(statSync(`/proc/${s.guardian}/fd/0`).isFIFO(), 'stdin is a pipe');
   assert.equal(readlinkSync(`/proc/${s.guardian}/fd/1`), '/dev/null');
-  assert.equal(readFileSync(`/proc/${s.guardian}/cmdline`, 'utf8').split('\0')[0], GUARDIAN_NAME);
+  // `ps` shows one short, named command: the name and the FIFO directory prefix, no script text.
+  const argv = readFileSync(`/proc/${s.guardian}/cmdline`, 'utf8').split('\0').slice(0, -1);
+  assert.deepEqual(argv, [GUARDIAN_NAME, '-s', pipeDirPrefix(s.daemon)]);
+  assert.ok(s.dir.startsWith(pipeDirPrefix(s.daemon)), `${s.dir} is the stand-in's FIFO directory`);
   const rss = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${s.guardian}/status`, 'utf8'))?.[1]);
   assert.ok(rss > 0 && rss < 4096, `guardian RSS ${rss} kB`);
 });

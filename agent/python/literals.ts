@@ -1,5 +1,10 @@
-// Python's text-to-value conversions as the two XML-RPC parsers apply them: int(), float(),
-// binascii.a2b_base64 and strptime('%Y%m%dT%H:%M:%S'). Pure; imports nothing.
+// The conversions supervisord's request parser (supervisor/xmlrpc.py
+// supervisor_xmlrpc_handler.unmarshallers) and xmlrpc.client's Unmarshaller apply to an element's
+// text: int(), float() (numbers.ts), binascii.a2b_base64 (Modules/binascii.c) and
+// datetime(*time.strptime(text, '%Y%m%dT%H:%M:%S')[:6]) (Lib/_strptime.py), each raising what
+// Python raises as PyValueError, with Python's message. Pure; imports only its neighbours here.
+import { intErrorText, parsePyFloat, parsePyInt } from './numbers.js';
+import { pyStrRepr } from './repr.js';
 
 /** What Python raises as ValueError/TypeError/binascii.Error; the decoders turn it into their error. */
 export class PyValueError extends Error {
@@ -9,20 +14,9 @@ export class PyValueError extends Error {
   }
 }
 
-// str.isspace() characters that int() and float() strip (the ASCII ones and Unicode spaces).
-const SP = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*';
-const DIGITS = '[0-9](?:_?[0-9])*';
-const INT_RE = new RegExp(`^${SP}([+-]?${DIGITS})${SP}$`);
-const FLOAT_RE = new RegExp(`^${SP}([+-]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?)${SP}$`);
-const FLOAT_SPECIAL_RE = new RegExp(`^${SP}([+-]?)(inf|infinity|nan)${SP}$`, 'i');
-
-function show(text: string): string {
-  return text.length > 40 ? `'${text.slice(0, 40)}...'` : `'${text}'`;
-}
-
-/** int(text) in base 10 (ASCII digits; values beyond 2^53 lose precision as JS numbers do). */
+/** int(text) in base 10 (values beyond 2^53 lose precision as JS numbers do). */
 export function pyInt(text: string | null): number {
-  if (text === null) throw new PyValueError('int() argument must be a string, not None');
+  if (text === null) throw new PyValueError("int() argument must be a string, a bytes-like object or a real number, not 'NoneType'");
   // Fast path: up to 15 plain digits, optionally after a minus sign.
   const len = text.length;
   if (len > 0 && len < 16) {
@@ -36,21 +30,17 @@ export function pyInt(text: string | null): number {
     }
     if (i === len && len > (neg ? 1 : 0)) return neg && v !== 0 ? -v : v;
   }
-  const m = INT_RE.exec(text);
-  if (m === null) throw new PyValueError(`invalid literal for int() with base 10: ${show(text)}`);
-  const n = Number((m[1] as string).replace(/_/g, ''));
-  return n === 0 ? 0 : n;
+  const n = parsePyInt(text);
+  if (n === undefined) throw new PyValueError(intErrorText(text));
+  return n;
 }
 
 /** float(text), including inf/infinity/nan in any case. */
 export function pyFloat(text: string | null): number {
-  if (text === null) throw new PyValueError('float() argument must be a string or a real number, not None');
-  const m = FLOAT_RE.exec(text);
-  if (m !== null) return Number((m[1] as string).replace(/_/g, ''));
-  const s = FLOAT_SPECIAL_RE.exec(text);
-  if (s === null) throw new PyValueError(`could not convert string to float: ${show(text)}`);
-  const v = (s[2] as string).toLowerCase() === 'nan' ? NaN : Infinity;
-  return s[1] === '-' ? -v : v;
+  if (text === null) throw new PyValueError("float() argument must be a string or a real number, not 'NoneType'");
+  const n = parsePyFloat(text);
+  if (n === undefined) throw new PyValueError(`could not convert string to float: ${pyStrRepr(text)}`);
+  return n;
 }
 
 const B64 = new Int8Array(128).fill(-1);
@@ -94,9 +84,9 @@ const DATETIME_RE = /^(\d\d\d\d)(1[0-2]|0[1-9]|[1-9])(3[01]|[12]\d|0[1-9]|[1-9]|
 
 /** datetime(*strptime(text, '%Y%m%dT%H:%M:%S')[:6]) succeeds; returns the text unchanged. */
 export function pyDateTime(text: string | null): string {
-  if (text === null) throw new PyValueError("strptime() argument 1 must be str, not None");
+  if (text === null) throw new PyValueError("strptime() argument 0 must be str, not <class 'NoneType'>");
   const m = DATETIME_RE.exec(text);
-  if (m === null) throw new PyValueError(`time data ${show(text)} does not match format '%Y%m%dT%H:%M:%S'`);
+  if (m === null) throw new PyValueError(`time data ${pyStrRepr(text)} does not match format '%Y%m%dT%H:%M:%S'`);
   const year = Number(m[1]);
   const month = Number(m[2]);
   const day = Number((m[3] as string).trim());

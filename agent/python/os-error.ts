@@ -1,8 +1,10 @@
-// How Python prints an OSError ("[Errno 2] No such file or directory: '/x'"), for the socket
-// messages supervisord builds from str(e). Pure: no I/O, imports only node:os/util tables.
+// How CPython 3.11 prints an OSError (Objects/exceptions.c OSError_str): "[Errno 2] No such file or
+// directory: '/x'" with glibc's strerror() text, and socket.gaierror's "[Errno -2] Name or service
+// not known"; for the socket messages supervisord builds from str(e). Pure: no I/O, imports only
+// node:os/util tables and repr().
 import { constants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { pyRepr } from '../config/python.js';
+import { pyStrRepr } from './repr.js';
 
 /** glibc's strerror() where it differs from libuv's lower-case text (Python prints glibc's). */
 const GLIBC_TEXT: Readonly<Record<string, string>> = {
@@ -53,7 +55,7 @@ export function pyOsErrorText(code: string, filename?: string): string {
   const n = errnoNumber(code);
   if (n === undefined) return code;
   const base = `[Errno ${n}] ${strerror(code)}`;
-  return filename === undefined ? base : `${base}: ${pyRepr(filename)}`;
+  return filename === undefined ? base : `${base}: ${pyStrRepr(filename)}`;
 }
 
 /** The errno name of a thrown fs/child_process error, or a fallback. */

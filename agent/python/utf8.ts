@@ -1,8 +1,12 @@
-// A config file's bytes decoded as CPython 3.11's open(path) + configparser decode them: strict
-// UTF-8 through TextIOWrapper, which reads 8192-byte chunks and decodes each one as it is needed,
-// carrying an incomplete trailing sequence over to the next. So UnicodeDecodeError's position is
-// counted from the start of the carried-over bytes of the failing chunk, not from the file start,
-// and the lines wholly decoded before that chunk are parsed (and can fail) first.
+// CPython 3.11's UTF-8 codec as supervisord meets it (Objects/stringlib/codecs.h utf8_decode,
+// Objects/unicodeobject.c unicode_decode_utf8):
+// - bytes.decode('utf-8'): strict, the text or a UnicodeDecodeError (child output, event payloads);
+// - open(path) + configparser: io.TextIOWrapper (Modules/_io/textio.c) reads 8192-byte chunks and
+//   decodes each one as it is needed, carrying an incomplete trailing sequence over to the next.
+//   So UnicodeDecodeError's position is counted from the start of the carried-over bytes of the
+//   failing chunk, not from the file start, and the lines wholly decoded before that chunk are
+//   parsed (and can fail) first.
+// Pure; imports nothing.
 
 /** TextIOWrapper's _CHUNK_SIZE (readline asks the buffer for this much each time). */
 const CHUNK = 8192;
@@ -112,4 +116,13 @@ export function lineOfOffset(bytes: Uint8Array, offset: number): number {
     if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) line++;
   }
   return line;
+}
+
+/** bytes.decode('utf-8'), or null where Python raises UnicodeDecodeError. */
+export function decodeUtf8Strict(data: Uint8Array): string | null {
+  try {
+    return strict.decode(data);
+  } catch {
+    return null;
+  }
 }
