@@ -42,7 +42,9 @@ export function describeProcess(info: DescribableInfo): string {
       return info.spawnerr || `unknown error (try "tail ${info.name}")`;
     case S.STOPPED:
     case S.EXITED:
-      return info.start ? formatStopTime(info.stop) : 'Not started';
+      // A process never started has a spawnerr only when depends_on held it back (fleetvisord's).
+      if (info.start) return formatStopTime(info.stop);
+      return info.spawnerr ? `Not started: ${info.spawnerr}` : 'Not started';
     default:
       return '';
   }

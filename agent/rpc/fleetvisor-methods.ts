@@ -12,6 +12,7 @@ import { XmlRpcDouble, type XmlRpcStruct, type XmlRpcValue } from './value.js';
 
 function stats(t: Target): XmlRpcStruct {
   const usage = readUsage(t.proc.pid);
+  const extras = t.proc.extrasState;
   return {
     name: t.proc.config.name,
     group: t.group.config.name,
@@ -22,6 +23,11 @@ function stats(t: Target): XmlRpcStruct {
     // Doubles: a byte count passes 2**31 long before a double loses integer precision (2**53).
     stdout_bytes: new XmlRpcDouble(t.proc.outputBytes.stdout),
     stderr_bytes: new XmlRpcDouble(t.proc.outputBytes.stderr),
+    health: extras.health?.status ?? '',
+    health_failures: extras.health?.failures ?? 0,
+    health_reason: extras.health?.reason ?? '',
+    health_restarts: extras.healthRestarts,
+    memory_restarts: extras.memoryRestarts,
   };
 }
 
@@ -46,7 +52,9 @@ export function fleetvisorMethods(ctx: RpcContext): RpcMethod[] {
     { name: 'fleetvisor.getProcessStats', doc: `CPU seconds, resident memory and restarts of one process.
 
         @param string name     process name or group:name
-        @return struct stats   {name, group, pid, cpu_seconds (double), rss_bytes (double), restarts, stdout_bytes (double), stderr_bytes (double)}`, handler: ([n]) => {
+        @return struct stats   {name, group, pid, cpu_seconds (double), rss_bytes (double), restarts, stdout_bytes (double), stderr_bytes (double),
+                               health ('' without healthcheck_*, else unknown/healthy/unhealthy), health_failures,
+                               health_reason, health_restarts, memory_restarts}`, handler: ([n]) => {
       assertRunning(ctx);
       return stats(resolveProcess(ctx.supervisor, strArg(n)));
     } },

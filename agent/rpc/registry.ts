@@ -2,7 +2,8 @@
 // which methodSignature and the arity check are derived. No reflective lookup, so a name that is
 // not in the table can never reach code (the lesson of CVE-2017-11610).
 import { Faults, RpcFault } from './faults.js';
-import type { XmlRpcValue } from './value.js';
+import { PyException, noAttribute, typeError } from './params.js';
+import { isStruct, type XmlRpcValue } from './value.js';
 
 export interface RpcMethod {
   /** `namespace.method`, exactly as on the wire. */
@@ -63,16 +64,48 @@ export class RpcRegistry {
   }
 
   /**
-   * supervisord's traverse(): exactly two dotted parts, no leading underscore, a known method;
-   * a wrong number of arguments is INCORRECT_PARAMETERS. Rejects with RpcFault or the handler's error.
+   * A call of the request itself. A Python exception supervisord's method would let escape (it
+   * answers HTTP 500 then) is INCORRECT_PARAMETERS here, a fault the client can read.
+   * Rejects with RpcFault or the handler's error.
    */
   async call(methodName: string, params: readonly XmlRpcValue[]): Promise<XmlRpcValue> {
+    try {
+      return await this.invoke(methodName, params);
+    } catch (err) {
+      if (err instanceof PyException) throw new RpcFault(Faults.INCORRECT_PARAMETERS, null, { cause: err });
+      throw err;
+    }
+  }
+
+  /**
+   * supervisord's traverse() (xmlrpc.py): the name must be a str of exactly two dotted parts, no
+   * leading underscore, a known method; then func(*params), so params may be any iterable (a str
+   * gives its characters, a struct its keys) and a wrong number of them is INCORRECT_PARAMETERS.
+   * Rejects with RpcFault, PyException (what supervisord's multicall reports as FAILED) or the
+   * handler's error.
+   */
+  async invoke(methodName: XmlRpcValue, params: XmlRpcValue | readonly XmlRpcValue[]): Promise<XmlRpcValue> {
+    if (typeof methodName !== 'string') throw noAttribute(methodName, 'split');
     const parts = methodName.split('.');
     if (parts.length !== 2 || (parts[1] ?? '').startsWith('_')) throw new RpcFault(Faults.UNKNOWN_METHOD);
     const method = this.#methods.get(methodName);
     if (method === undefined) throw new RpcFault(Faults.UNKNOWN_METHOD);
+    const args = spread(params);
     const [min, max] = method.arity;
-    if (params.length < min || params.length > max) throw new RpcFault(Faults.INCORRECT_PARAMETERS);
-    return await method.handler(params);
+    if (args.length < min || args.length > max) throw new RpcFault(Faults.INCORRECT_PARAMETERS);
+    return await method.handler(args);
   }
+}
+
+/** Python's `*params`: a list as it is, a str as its characters, a dict as its keys; else TypeError. */
+function spread(params: XmlRpcValue | readonly XmlRpcValue[]): readonly XmlRpcValue[] {
+  if (isList(params)) return params;
+  if (typeof params === 'string') return [...params];
+  if (Buffer.isBuffer(params)) return [...params.toString('utf8')];
+  if (isStruct(params)) return Object.keys(params);
+  throw typeError();
+}
+
+function isList(v: XmlRpcValue | readonly XmlRpcValue[]): v is readonly XmlRpcValue[] {
+  return Array.isArray(v);
 }

@@ -2,14 +2,16 @@
 // the wait semantics and the group/all variants of supervisord's rpcinterface.
 import { signalNumber } from '../config/datatypes.js';
 import { StdinClosed } from '../process/errors.js';
+import type { ProcessGroup } from '../process/group.js';
 import { resolveCommand, searchPath } from '../process/command.js';
-import { ProcessState as S, RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from '../process/states.js';
+import { ProcessState as S, RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES, stateName } from '../process/states.js';
+import type { Subprocess } from '../process/subprocess.js';
 import { assertRunning, type RpcContext } from './context.js';
 import { NOT_DONE, waitForProcess } from './deferred.js';
 import { Faults, RpcFault } from './faults.js';
 import { groupTargets, priorityTargets, resolveName, type Target } from './lookup.js';
-import { splitNamespec } from './names.js';
-import { boolArg, strArg } from './params.js';
+import { makeNamespec, splitNamespec } from './names.js';
+import { PyException, faultDetail, groupKeyArg, namespecArg, noAttribute, pyIntArg, truthy } from './params.js';
 import type { RpcMethod } from './registry.js';
 import { asWire, forEachProcess } from './results.js';
 import { toFault } from './to-fault.js';
@@ -35,14 +37,32 @@ export class ControlMethods {
     }
   }
 
-  startProcess(name: string, wait: boolean): XmlRpcValue | Promise<XmlRpcValue> {
+  startProcess(namespec: XmlRpcValue, wait: boolean): XmlRpcValue | Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
+    const name = namespecArg(namespec);
     const { group, proc } = resolveName(this.#sup, name);
     if (proc === null) return this.startProcessGroup(splitNamespec(name)[0], wait);
     const t = { group, proc };
     this.#checkCommand(t);
     if (RUNNING_STATES.has(proc.state)) throw new RpcFault(Faults.ALREADY_STARTED, name);
     if (proc.state === S.UNKNOWN) throw new RpcFault(Faults.FAILED, `${name} is in an unknown process state`);
+    if (this.#sup.dependencies.dependenciesOf(proc).some((d) => d.state !== S.RUNNING)) {
+      // depends_on: the dependencies are started (and reach RUNNING) first, then this process.
+      const chain = this.#startDependencies(proc, name).then(() => {
+        if (RUNNING_STATES.has(proc.state)) throw new RpcFault(Faults.ALREADY_STARTED, name);
+        return this.#spawn(t, name, wait);
+      });
+      if (wait) return chain;
+      chain.catch((err: unknown) => {
+        this.#sup.log.warn(`not starting ${name}: ${err instanceof RpcFault ? err.faultString : String(err)}`);
+      });
+      return true;
+    }
+    return this.#spawn(t, name, wait);
+  }
+
+  #spawn(t: Target, name: string, wait: boolean): XmlRpcValue | Promise<XmlRpcValue> {
+    const { proc } = t;
     proc.spawn();
     if (proc.spawnerr) throw new RpcFault(Faults.SPAWN_ERROR, name);
     if (!wait) return true;
@@ -54,15 +74,50 @@ export class ControlMethods {
     });
   }
 
+  /** Starts each dependency of `proc` that is not RUNNING, in dependency order, and waits until it is. */
+  async #startDependencies(proc: Subprocess, name: string): Promise<void> {
+    const graph = this.#sup.dependencies;
+    for (const dep of graph.startOrder(graph.dependenciesOf(proc), (d) => d)) {
+      const depName = makeNamespec(dep.groupName, dep.config.name);
+      const group = this.#sup.group(dep.groupName);
+      if (dep.state === S.RUNNING || group === undefined) continue;
+      const failed = (why: string) => new RpcFault(Faults.SPAWN_ERROR, `${name}: dependency ${depName} ${why}`);
+      if (RUNNING_STATES.has(dep.state)) {
+        // Already on its way (STARTING or BACKOFF): wait for the outcome.
+        await waitForProcess(this.#sup.bus, { group, proc: dep }, () => {
+          if (dep.state === S.RUNNING) return true;
+          if (!RUNNING_STATES.has(dep.state)) throw failed(`is ${stateName(dep.state)}`);
+          return NOT_DONE;
+        });
+        continue;
+      }
+      try {
+        await this.startProcess(depName, true);
+      } catch (err) {
+        if (err instanceof RpcFault) throw failed(`did not start (${err.faultString})`);
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * supervisord's process_groups.get(name): a list or dict is unhashable (TypeError), any other
+   * value that names no group is BAD_NAME: str(name).
+   */
+  #group(key: string | null, name: XmlRpcValue): ProcessGroup {
+    const group = key === null ? undefined : this.#sup.group(key);
+    if (group === undefined) throw new RpcFault(Faults.BAD_NAME, faultDetail(name));
+    return group;
+  }
+
   /** The *ProcessGroup methods: a bare group name, then `op` over its processes by priority. */
-  async #overGroup(name: string, predicate: (t: Target) => boolean, op: (namespec: string) => XmlRpcValue | Promise<XmlRpcValue>): Promise<XmlRpcValue> {
+  async #overGroup(name: XmlRpcValue, predicate: (t: Target) => boolean, op: (namespec: string) => XmlRpcValue | Promise<XmlRpcValue>): Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
-    const group = this.#sup.group(name);
-    if (group === undefined) throw new RpcFault(Faults.BAD_NAME, name);
+    const group = this.#group(groupKeyArg(name), name);
     return asWire(await forEachProcess(groupTargets(group), predicate, op));
   }
 
-  startProcessGroup(name: string, wait: boolean): Promise<XmlRpcValue> {
+  startProcessGroup(name: XmlRpcValue, wait: boolean): Promise<XmlRpcValue> {
     return this.#overGroup(name, isNotRunning, (n) => this.startProcess(n, wait));
   }
 
@@ -71,8 +126,9 @@ export class ControlMethods {
     return asWire(await forEachProcess(priorityTargets(this.#sup), isNotRunning, (n) => this.startProcess(n, wait)));
   }
 
-  stopProcess(name: string, wait: boolean): XmlRpcValue | Promise<XmlRpcValue> {
+  stopProcess(namespec: XmlRpcValue, wait: boolean): XmlRpcValue | Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
+    const name = namespecArg(namespec);
     const { group, proc } = resolveName(this.#sup, name);
     if (proc === null) return this.stopProcessGroup(splitNamespec(name)[0], wait);
     if (!RUNNING_STATES.has(proc.state)) throw new RpcFault(Faults.NOT_RUNNING, name);
@@ -85,17 +141,43 @@ export class ControlMethods {
     });
   }
 
-  stopProcessGroup(name: string, wait: boolean): Promise<XmlRpcValue> {
-    return this.#overGroup(name, isRunning, (n) => this.stopProcess(n, wait));
+  async stopProcessGroup(name: XmlRpcValue, wait: boolean): Promise<XmlRpcValue> {
+    assertRunning(this.#ctx);
+    const targets = this.#stopOrder(groupTargets(this.#group(groupKeyArg(name), name)));
+    return asWire(await forEachProcess(targets, isRunning, this.#stopAfterDependents(targets, wait)));
   }
 
   async stopAllProcesses(wait: boolean): Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
-    return asWire(await forEachProcess(priorityTargets(this.#sup), isRunning, (n) => this.stopProcess(n, wait)));
+    const targets = this.#stopOrder(priorityTargets(this.#sup));
+    return asWire(await forEachProcess(targets, isRunning, this.#stopAfterDependents(targets, wait)));
   }
 
-  signalProcess(name: string, signal: XmlRpcValue): XmlRpcValue | Promise<XmlRpcValue> {
+  /** The given order, except that with depends_on dependents come before what they depend on. */
+  #stopOrder(targets: readonly Target[]): Target[] {
+    return this.#sup.dependencies.stopOrder(targets, (t) => t.proc);
+  }
+
+  /**
+   * The stop of one of `targets`; with depends_on, a process is stopped only once the dependents
+   * among `targets` are stopped (the result then waits for them, even without `wait`).
+   */
+  #stopAfterDependents(targets: readonly Target[], wait: boolean): (namespec: string) => XmlRpcValue | Promise<XmlRpcValue> {
+    const graph = this.#sup.dependencies;
+    if (graph.empty) return (n) => this.stopProcess(n, wait);
+    const targeted = new Map(targets.map((t) => [t.proc, t]));
+    return (n) => {
+      const { proc } = resolveName(this.#sup, n);
+      const up = proc === null ? [] : graph.dependentsOf(proc).filter((d) => targeted.has(d) && !STOPPED_STATES.has(d.state));
+      if (proc === null || up.length === 0) return this.stopProcess(n, wait);
+      const stopped = up.map((d) => waitForProcess(this.#sup.bus, targeted.get(d)!, () => (STOPPED_STATES.has(d.state) ? true : NOT_DONE)));
+      return Promise.all(stopped).then(() => (RUNNING_STATES.has(proc.state) ? this.stopProcess(n, wait) : true));
+    };
+  }
+
+  signalProcess(namespec: XmlRpcValue, signal: XmlRpcValue): XmlRpcValue | Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
+    const name = namespecArg(namespec);
     const { proc } = resolveName(this.#sup, name);
     if (proc === null) return this.signalProcessGroup(splitNamespec(name)[0], signal);
     const sig = parseSignal(signal);
@@ -105,8 +187,14 @@ export class ControlMethods {
     return true;
   }
 
-  signalProcessGroup(name: string, signal: XmlRpcValue): Promise<XmlRpcValue> {
-    return this.#overGroup(name, isSignallable, (n) => this.signalProcess(n, signal));
+  /** As supervisord's: the group is looked up before the state check, which is made again after. */
+  async signalProcessGroup(name: XmlRpcValue, signal: XmlRpcValue): Promise<XmlRpcValue> {
+    const key = groupKeyArg(name);
+    assertRunning(this.#ctx);
+    const group = this.#group(key, name);
+    const results = await forEachProcess(groupTargets(group), isSignallable, (n) => this.signalProcess(n, signal));
+    assertRunning(this.#ctx);
+    return asWire(results);
   }
 
   async signalAllProcesses(signal: XmlRpcValue): Promise<XmlRpcValue> {
@@ -117,9 +205,11 @@ export class ControlMethods {
     return asWire(results);
   }
 
-  sendProcessStdin(name: string, chars: XmlRpcValue): boolean {
+  /** The chars are checked before the name, as supervisord does. */
+  sendProcessStdin(namespec: XmlRpcValue, chars: XmlRpcValue): boolean {
     assertRunning(this.#ctx);
-    if (typeof chars !== 'string') throw new RpcFault(Faults.INCORRECT_PARAMETERS, String(chars));
+    if (typeof chars !== 'string') throw new RpcFault(Faults.INCORRECT_PARAMETERS, faultDetail(chars));
+    const name = namespecArg(namespec);
     const { proc } = resolveName(this.#sup, name);
     if (proc === null) throw new RpcFault(Faults.BAD_NAME, name);
     if (proc.pid === 0 || proc.killing) throw new RpcFault(Faults.NOT_RUNNING, name);
@@ -133,30 +223,45 @@ export class ControlMethods {
   }
 
   methods(): RpcMethod[] {
-    const w = (v: XmlRpcValue | undefined) => boolArg(v, true);
+    // wait is only ever tested for truth, so any type will do, as in supervisord.
+    const w = (v: XmlRpcValue | undefined) => truthy(v, true);
     return [
-      { name: 'supervisor.startProcess', optional: 1, doc: START_DOC, handler: ([n, wt]) => this.startProcess(strArg(n), w(wt)) },
-      { name: 'supervisor.startProcessGroup', optional: 1, doc: START_GROUP_DOC, handler: ([n, wt]) => this.startProcessGroup(strArg(n), w(wt)) },
+      { name: 'supervisor.startProcess', optional: 1, doc: START_DOC, handler: ([n, wt]) => this.startProcess(n ?? null, w(wt)) },
+      { name: 'supervisor.startProcessGroup', optional: 1, doc: START_GROUP_DOC, handler: ([n, wt]) => this.startProcessGroup(n ?? null, w(wt)) },
       { name: 'supervisor.startAllProcesses', optional: 1, doc: START_ALL_DOC, handler: ([wt]) => this.startAllProcesses(w(wt)) },
-      { name: 'supervisor.stopProcess', optional: 1, doc: STOP_DOC, handler: ([n, wt]) => this.stopProcess(strArg(n), w(wt)) },
-      { name: 'supervisor.stopProcessGroup', optional: 1, doc: STOP_GROUP_DOC, handler: ([n, wt]) => this.stopProcessGroup(strArg(n), w(wt)) },
+      { name: 'supervisor.stopProcess', optional: 1, doc: STOP_DOC, handler: ([n, wt]) => this.stopProcess(n ?? null, w(wt)) },
+      { name: 'supervisor.stopProcessGroup', optional: 1, doc: STOP_GROUP_DOC, handler: ([n, wt]) => this.stopProcessGroup(n ?? null, w(wt)) },
       { name: 'supervisor.stopAllProcesses', optional: 1, doc: STOP_ALL_DOC, handler: ([wt]) => this.stopAllProcesses(w(wt)) },
-      { name: 'supervisor.signalProcess', doc: SIGNAL_DOC, handler: ([n, s]) => this.signalProcess(strArg(n), s ?? null) },
-      { name: 'supervisor.signalProcessGroup', doc: SIGNAL_GROUP_DOC, handler: ([n, s]) => this.signalProcessGroup(strArg(n), s ?? null) },
+      { name: 'supervisor.signalProcess', doc: SIGNAL_DOC, handler: ([n, s]) => this.signalProcess(n ?? null, s ?? null) },
+      { name: 'supervisor.signalProcessGroup', doc: SIGNAL_GROUP_DOC, handler: ([n, s]) => this.signalProcessGroup(n ?? null, s ?? null) },
       { name: 'supervisor.signalAllProcesses', doc: SIGNAL_ALL_DOC, handler: ([s]) => this.signalAllProcesses(s ?? null) },
-      { name: 'supervisor.sendProcessStdin', doc: STDIN_DOC, handler: ([n, c]) => this.sendProcessStdin(strArg(n), c ?? null) },
+      { name: 'supervisor.sendProcessStdin', doc: STDIN_DOC, handler: ([n, c]) => this.sendProcessStdin(n ?? null, c ?? null) },
     ];
   }
 }
 
-/** A signal as a name (`HUP`, `SIGHUP`, `hup`) or a number (int or string); BAD_SIGNAL shows it as given. */
+/**
+ * datatypes.py signal_number(): int(value) first (an int, a bool, a float truncated, a numeric
+ * str), else value.strip().upper() as a name (`HUP`, `SIGHUP`), which a non-str cannot do
+ * (AttributeError); int() of an infinite float raises OverflowError, which is not caught there.
+ * A number or name that is no signal is BAD_SIGNAL: str(value).
+ */
 function parseSignal(signal: XmlRpcValue): number {
-  const text = typeof signal === 'number' || typeof signal === 'string' ? String(signal) : null;
-  if (text === null) throw new RpcFault(Faults.BAD_SIGNAL, String(signal));
+  let text: string;
+  if (typeof signal === 'string') {
+    text = signal;
+  } else {
+    try {
+      text = String(pyIntArg(signal));
+    } catch (err) {
+      if (err instanceof PyException && err.pyClass === 'OverflowError') throw err;
+      throw noAttribute(signal, 'strip');
+    }
+  }
   try {
     return signalNumber(text);
   } catch {
-    throw new RpcFault(Faults.BAD_SIGNAL, text);
+    throw new RpcFault(Faults.BAD_SIGNAL, faultDetail(signal));
   }
 }
 

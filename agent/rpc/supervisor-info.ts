@@ -5,7 +5,7 @@ import { stateName } from '../process/states.js';
 import { assertRunning, type RpcContext } from './context.js';
 import { describeProcess } from './describe.js';
 import { lexicalTargets, resolveProcess, type Target } from './lookup.js';
-import { strArg } from './params.js';
+import { namespecArg } from './params.js';
 import type { RpcMethod } from './registry.js';
 import type { XmlRpcStruct, XmlRpcValue } from './value.js';
 
@@ -47,9 +47,9 @@ export class InfoMethods {
     return { ...info, description: describeProcess(info) };
   }
 
-  getProcessInfo(name: string): XmlRpcValue {
+  getProcessInfo(name: XmlRpcValue): XmlRpcValue {
     assertRunning(this.#ctx);
-    return this.processInfo(resolveProcess(this.#ctx.supervisor, name), Date.now() / 1000);
+    return this.processInfo(resolveProcess(this.#ctx.supervisor, namespecArg(name)), Date.now() / 1000);
   }
 
   getAllProcessInfo(): XmlRpcValue {
@@ -115,7 +115,7 @@ export class InfoMethods {
       { name: 'supervisor.getProcessInfo', doc: `Information about one process.
 
         @param string name      process name or group:name
-        @return struct result   the process status struct`, handler: ([n]) => this.getProcessInfo(strArg(n)) },
+        @return struct result   the process status struct`, handler: ([n]) => this.getProcessInfo(n ?? null) },
       { name: 'supervisor.getAllProcessInfo', doc: `Information about every process, by group then process name.
 
         @return array result    one process status struct per process`, handler: () => this.getAllProcessInfo() },

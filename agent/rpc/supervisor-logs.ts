@@ -5,7 +5,7 @@ import { LogReadError, readLogSlice, tailLogSlice } from '../logging/read.js';
 import { assertRunning, type RpcContext } from './context.js';
 import { Faults, RpcFault } from './faults.js';
 import { priorityTargets, resolveProcess } from './lookup.js';
-import { intArg, strArg } from './params.js';
+import { PyException, namespecArg, pyIntArg } from './params.js';
 import type { RpcMethod } from './registry.js';
 import { asWire, forEachProcess } from './results.js';
 import { toFault } from './to-fault.js';
@@ -22,7 +22,23 @@ function asText(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
-function read(path: string, offset: number, length: number): string {
+/**
+ * `readFile(logfile, int(offset), int(length))` inside supervisord's `try: ... except ValueError as
+ * inst: raise RPCError(getattr(Faults, inst.args[0]))`: readFile's own ValueErrors name a fault,
+ * while one from int() names none, so getattr raises AttributeError with its message.
+ */
+function read(path: string, offsetArg: XmlRpcValue, lengthArg: XmlRpcValue): string {
+  let offset: number;
+  let length: number;
+  try {
+    offset = pyIntArg(offsetArg);
+    length = pyIntArg(lengthArg);
+  } catch (err) {
+    if (err instanceof PyException && err.pyClass === 'ValueError') {
+      throw new PyException('AttributeError', `type object 'Faults' has no attribute '${err.message}'`);
+    }
+    throw err;
+  }
   try {
     return asText(readLogSlice(path, offset, length));
   } catch (err) {
@@ -39,7 +55,7 @@ export class LogMethods {
     return this.#ctx.mainLog.path;
   }
 
-  readLog(offset: number, length: number): XmlRpcValue {
+  readLog(offset: XmlRpcValue, length: XmlRpcValue): XmlRpcValue {
     assertRunning(this.#ctx);
     const path = this.#mainLogPath();
     if (!existsSync(path)) throw new RpcFault(Faults.NO_FILE, path);
@@ -58,13 +74,14 @@ export class LogMethods {
   }
 
   /** The log path of a process channel; NO_FILE (without detail) for NONE. */
-  #channelPath(name: string, channel: Channel): string | null {
-    const { group, proc } = resolveProcess(this.#ctx.supervisor, name);
+  #channelPath(name: XmlRpcValue, channel: Channel): string | null {
+    const { group, proc } = resolveProcess(this.#ctx.supervisor, namespecArg(name));
     const path = this.#ctx.supervisor.logfileOf(group.config, proc.config, channel);
     return path === 'AUTO' ? null : path;
   }
 
-  readProcessLog(name: string, offset: number, length: number, channel: Channel): XmlRpcValue {
+  /** The log must exist before offset and length are converted, as in supervisord's _readProcessLog. */
+  readProcessLog(name: XmlRpcValue, offset: XmlRpcValue, length: XmlRpcValue, channel: Channel): XmlRpcValue {
     assertRunning(this.#ctx);
     const path = this.#channelPath(name, channel);
     if (path === null) throw new RpcFault(Faults.NO_FILE);
@@ -72,16 +89,18 @@ export class LogMethods {
     return read(path, offset, length);
   }
 
-  tailProcessLog(name: string, offset: number, length: number, channel: Channel): XmlRpcValue {
+  /** Without a log, offset and length are never converted (supervisord's _tailProcessLog). */
+  tailProcessLog(name: XmlRpcValue, offset: XmlRpcValue, length: XmlRpcValue, channel: Channel): XmlRpcValue {
     assertRunning(this.#ctx);
     const path = this.#channelPath(name, channel);
     if (path === null || !existsSync(path)) return ['', 0, false];
-    const slice = tailLogSlice(path, offset, length);
+    const slice = tailLogSlice(path, pyIntArg(offset), pyIntArg(length));
     return [asText(slice.bytes), slice.offset, slice.overflow];
   }
 
-  clearProcessLogs(name: string): XmlRpcValue {
+  clearProcessLogs(namespec: XmlRpcValue): XmlRpcValue {
     assertRunning(this.#ctx);
+    const name = namespecArg(namespec);
     const { group, proc } = resolveProcess(this.#ctx.supervisor, name);
     try {
       this.#ctx.supervisor.clearProcessLogs(group.config.name, proc.config.name);
@@ -119,10 +138,10 @@ export class LogMethods {
 
         @param string name   process name or group:name
         @return boolean result      true unless a fault is raised`;
-    const rd = (channel: Channel) => ([n, o, l]: readonly XmlRpcValue[]) => this.readProcessLog(strArg(n), intArg(o), intArg(l), channel);
-    const tl = (channel: Channel) => ([n, o, l]: readonly XmlRpcValue[]) => this.tailProcessLog(strArg(n), intArg(o), intArg(l), channel);
-    const main = ([o, l]: readonly XmlRpcValue[]) => this.readLog(intArg(o), intArg(l));
-    const clear = ([n]: readonly XmlRpcValue[]) => this.clearProcessLogs(strArg(n));
+    const rd = (channel: Channel) => ([n, o, l]: readonly XmlRpcValue[]) => this.readProcessLog(n ?? null, o ?? null, l ?? null, channel);
+    const tl = (channel: Channel) => ([n, o, l]: readonly XmlRpcValue[]) => this.tailProcessLog(n ?? null, o ?? null, l ?? null, channel);
+    const main = ([o, l]: readonly XmlRpcValue[]) => this.readLog(o ?? null, l ?? null);
+    const clear = ([n]: readonly XmlRpcValue[]) => this.clearProcessLogs(n ?? null);
     return [
       { name: 'supervisor.readLog', doc: mainDoc, handler: main },
       { name: 'supervisor.readMainLog', doc: mainDoc, handler: main },

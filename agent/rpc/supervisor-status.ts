@@ -5,7 +5,8 @@ import { supervisorStateName } from '../process/states.js';
 import { SUPERVISOR_VERSION } from '../version.js';
 import { assertRunning, type RpcContext } from './context.js';
 import { Faults, RpcFault } from './faults.js';
-import { strArg } from './params.js';
+import { faultDetail, groupKeyArg } from './params.js';
+import { pyStr } from './py-format.js';
 import type { RpcMethod } from './registry.js';
 import type { XmlRpcValue } from './value.js';
 
@@ -43,26 +44,29 @@ export class StatusMethods {
     return [[added, changed, removed]];
   }
 
-  addProcessGroup(name: string): XmlRpcValue {
+  /** supervisord compares the name with each group config's: a non-str matches none (BAD_NAME: str(name)). */
+  addProcessGroup(name: XmlRpcValue): XmlRpcValue {
     assertRunning(this.#ctx);
     const sup = this.#ctx.supervisor;
-    const config = sup.config.groups.find((g) => g.name === name);
-    if (config === undefined) throw new RpcFault(Faults.BAD_NAME, name);
-    if (!sup.addProcessGroup(config)) throw new RpcFault(Faults.ALREADY_ADDED, name);
+    const config = typeof name === 'string' ? sup.config.groups.find((g) => g.name === name) : undefined;
+    if (config === undefined) throw new RpcFault(Faults.BAD_NAME, faultDetail(name));
+    if (!sup.addProcessGroup(config)) throw new RpcFault(Faults.ALREADY_ADDED, faultDetail(name));
     return true;
   }
 
-  removeProcessGroup(name: string): XmlRpcValue {
+  /** `name not in process_groups`: a list or dict is unhashable, any other non-str is BAD_NAME. */
+  removeProcessGroup(name: XmlRpcValue): XmlRpcValue {
     assertRunning(this.#ctx);
     const sup = this.#ctx.supervisor;
-    if (sup.group(name) === undefined) throw new RpcFault(Faults.BAD_NAME, name);
-    if (!sup.removeProcessGroup(name)) throw new RpcFault(Faults.STILL_RUNNING, name);
+    const key = groupKeyArg(name);
+    if (key === null || sup.group(key) === undefined) throw new RpcFault(Faults.BAD_NAME, faultDetail(name));
+    if (!sup.removeProcessGroup(key)) throw new RpcFault(Faults.STILL_RUNNING, key);
     return true;
   }
 
-  /** Works in every daemon state, like supervisord's. */
+  /** Works in every daemon state and takes any type, like supervisord's. */
   sendRemoteCommEvent(type: XmlRpcValue, data: XmlRpcValue): XmlRpcValue {
-    this.#ctx.supervisor.bus.notify({ type: 'REMOTE_COMMUNICATION', commType: String(type), data: String(data) });
+    this.#ctx.supervisor.bus.notify({ type: 'REMOTE_COMMUNICATION', commType: pyStr(type), data: pyStr(data) });
     return true;
   }
 
@@ -98,11 +102,11 @@ export class StatusMethods {
       { name: 'supervisor.addProcessGroup', doc: `Create a group from the last config read.
 
         @param string name         the group name
-        @return boolean result     true if successful`, handler: ([n]) => this.addProcessGroup(strArg(n)) },
+        @return boolean result     true if successful`, handler: ([n]) => this.addProcessGroup(n ?? null) },
       { name: 'supervisor.removeProcessGroup', doc: `Remove a group whose processes are all stopped.
 
         @param string name         the group name
-        @return boolean result     true if successful`, handler: ([n]) => this.removeProcessGroup(strArg(n)) },
+        @return boolean result     true if successful`, handler: ([n]) => this.removeProcessGroup(n ?? null) },
       { name: 'supervisor.sendRemoteCommEvent', doc: `Emit a REMOTE_COMMUNICATION event to the listeners subscribed to it.
 
         @param  string  type  the value of the type: header of the event body

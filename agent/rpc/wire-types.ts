@@ -87,6 +87,15 @@ export interface ProcessStats {
   stdout_bytes: number;
   /** The same for stderr (0 with redirect_stderr: that output arrives on stdout). */
   stderr_bytes: number;
+  /** healthcheck_*: '' when the process has none, else unknown (not checked yet), healthy or unhealthy. */
+  health?: '' | 'unknown' | 'healthy' | 'unhealthy';
+  /** Failed checks in a row. */
+  health_failures?: number;
+  /** The last failure's reason ('' when healthy). */
+  health_reason?: string;
+  /** Restarts made because of failed health checks / memory_limit. */
+  health_restarts?: number;
+  memory_restarts?: number;
 }
 
 /** fleetvisor.waitForChanges: the processes changed since a serial, or reset (re-read everything). */
@@ -131,7 +140,9 @@ const STATUS_RESULT: Readonly<Record<keyof StatusResult, FieldKind>> = {
   name: 'string', group: 'string', status: 'int', description: 'string',
 };
 const STATE_INFO: Readonly<Record<keyof StateInfo, FieldKind>> = { statecode: 'int', statename: 'string' };
-const PROCESS_STATS: Readonly<Record<keyof ProcessStats, FieldKind>> = {
+/** Fields an older fleetvisord does not send: optional on the wire. */
+type ProcessStatsExtras = 'health' | 'health_failures' | 'health_reason' | 'health_restarts' | 'memory_restarts';
+const PROCESS_STATS: Readonly<Record<Exclude<keyof ProcessStats, ProcessStatsExtras>, FieldKind>> = {
   name: 'string', group: 'string', pid: 'int', cpu_seconds: 'number', rss_bytes: 'number', restarts: 'int',
   stdout_bytes: 'number', stderr_bytes: 'number',
 };

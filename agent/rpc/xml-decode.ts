@@ -2,7 +2,7 @@
 // ElementTree reduction with its quirks) and xmlrpc.client's response unmarshaller.
 // Imports the scanner, the Python conversions, the value model and the fault class.
 import { RpcFault } from './faults.js';
-import { pyBase64Decode, pyDateTime, pyFloat, pyInt } from './py-literals.js';
+import { pyBase64Decode, pyDateTime, pyFloat, pyInt } from '../python/literals.js';
 import { XmlRpcDateTime, type XmlRpcStruct, type XmlRpcValue } from './value.js';
 import { CLOSE, EOF, OPEN, TEXT, XmlScanner, isNameStart } from './xml-scan.js';
 

@@ -16,7 +16,7 @@
 // differential fuzz tests, so one scanner serves both requests and responses.
 import { isUtf8 } from 'node:buffer';
 import { RpcFault } from './faults.js';
-import { PyValueError } from './py-literals.js';
+import { PyValueError } from '../python/literals.js';
 import type { XmlRpcValue } from './value.js';
 import { XmlRpcShapeError, decodeRequestText, decodeResponseText } from './xml-decode.js';
 import { XmlRpcEncodeError, encodeFaultText, encodeMethodCallText, encodeResponseText } from './xml-encode.js';
