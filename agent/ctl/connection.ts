@@ -1,6 +1,6 @@
 // The supervisor.* methods fleetvisorctl calls, typed: each result goes through a guard before a
 // command sees it. The RPC client is the only transport; nothing of the daemon is imported.
-import { RpcClient } from '../rpc/client.js';
+import { RpcClient, type RpcClientOptions } from '../rpc/client.js';
 import type { XmlRpcValue } from '../rpc/value.js';
 import { toProcessInfo, toProcessInfoList, toStatusResults, type ProcessInfo, type StatusResult } from '../rpc/wire-types.js';
 import { endpointOf } from './url.js';
@@ -19,12 +19,33 @@ export interface Credentials {
   readonly serverurl: string;
   readonly username: string | null;
   readonly password: string | null;
+  /** For an https serverurl (ours): what the server is verified with, and a client certificate. */
+  readonly tls?: CtlTls | undefined;
+}
+
+/** TLS settings of fleetvisorctl (tls_ca, tls_cert, tls_key, tls_insecure), the files already read. */
+export interface CtlTls {
+  readonly ca: Buffer | null;
+  readonly cert: Buffer | null;
+  readonly key: Buffer | null;
+  readonly insecure: boolean;
+}
+
+/** The RPC client's tls option: node's default CAs unless tls_ca is given; no check with tls_insecure. */
+export function clientTls(tls: CtlTls | undefined): RpcClientOptions['tls'] {
+  if (tls === undefined) return {};
+  return {
+    ...(tls.ca === null ? {} : { ca: tls.ca }),
+    ...(tls.cert === null || tls.key === null ? {} : { cert: tls.cert, key: tls.key }),
+    ...(tls.insecure ? { rejectUnauthorized: false } : {}),
+  };
 }
 
 /** A client for the serverurl (throws supervisorctl's ValueError texts for URLs it refuses). */
 export function connect(c: Credentials): Caller {
   const ep = endpointOf(c.serverurl);
-  return new RpcClient({ url: ep.url, username: c.username, password: c.password, timeoutMs: CALL_TIMEOUT_MS });
+  return new RpcClient({ url: ep.url, username: c.username, password: c.password, timeoutMs: CALL_TIMEOUT_MS,
+    ...(ep.url.startsWith('https://') ? { tls: clientTls(c.tls) } : {}) });
 }
 
 export class SupervisorProxy {

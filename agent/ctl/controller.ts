@@ -1,6 +1,7 @@
 // One command line at a time, as supervisorctl's Controller.onecmd: find the command, run it,
 // handle a 401 (prompt and retry in interactive mode), turn anything unexpected into the
 // `error: <class ...>` line with exit status 1. Also the server check most commands start with.
+import { RpcTransportError } from '../rpc/client.js';
 import { Faults, RpcFault } from '../rpc/faults.js';
 import { connect, SupervisorProxy, type Caller, type Credentials } from './connection.js';
 import { Interrupted } from './errors.js';
@@ -9,7 +10,7 @@ import { MSG, unexpectedLine, unknownSyntax } from './format.js';
 import { parseLine } from './line.js';
 import type { CtlOptions } from './options.js';
 import type { Output, Writer } from './output.js';
-import { describeError, isAuthRequired, isNoFile, isProtocolError, isRefused } from './unexpected.js';
+import { describeError, errnoOf, isAuthRequired, isNoFile, isProtocolError, isRefused } from './unexpected.js';
 
 /** The API version supervisorctl 4.2.5 insists on. */
 export const API_VERSION = '3.0';
@@ -58,7 +59,8 @@ export class Controller {
 
   /** A proxy on a new connection with the current URL and credentials (closed after the command). */
   supervisor(): SupervisorProxy {
-    const caller = this.makeCaller({ serverurl: this.opts.serverurl, username: this.opts.username, password: this.opts.password });
+    const caller = this.makeCaller({ serverurl: this.opts.serverurl, username: this.opts.username, password: this.opts.password,
+      tls: this.opts.tls });
     this.clients.push(caller);
     return new SupervisorProxy(caller);
   }
@@ -184,6 +186,13 @@ export class Controller {
       if (isNoFile(err)) {
         this.out.fail(MSG.noSuchFile(this.opts.serverurl));
         this.exitstatus = ExitCode.NOT_RUNNING;
+        return false;
+      }
+      // https only (ours): a certificate that does not verify, or a client certificate refused
+      // (which TLS 1.3 reports after the handshake: an alert, or the connection reset).
+      if (err instanceof RpcTransportError && (err.kind === 'tls' || (this.opts.serverurl.startsWith('https://') && errnoOf(err) === 'ECONNRESET'))) {
+        this.out.fail(err.kind === 'tls' ? MSG.tlsError(err.message) : MSG.tlsReset(this.opts.serverurl));
+        this.exitstatus = ExitCode.GENERIC;
         return false;
       }
       // Faults and socket errors; an HTTP error (a 401 before credentials are asked for) is not.

@@ -1,6 +1,6 @@
 // Every text fleetvisorctl shows, byte-compatible with supervisorctl 4.2.5, and the JSON shapes
 // of --json. Pure: no I/O, no RPC.
-import { pyRepr } from '../config/python.js';
+import { pyRepr } from '../python/repr.js';
 import { Faults } from '../rpc/faults.js';
 import type { Json } from './output.js';
 import type { ProcessInfo } from '../rpc/wire-types.js';
@@ -193,6 +193,16 @@ export function pyFault(code: number, faultString: string): string {
 }
 
 /** The fixed messages, worded as supervisorctl's (in the order a session meets them). */
+/**
+ * OpenSSL's "80AC...:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate
+ * required:../deps/.../rec_layer_s3.c:1601:SSL alert number 116" in a message, shortened to
+ * "tlsv13 alert certificate required (SSL alert number 116)".
+ */
+export function opensslReason(message: string): string {
+  return message.replace(/[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:\n]+):[^:\n]*:\d+:?([^\n]*)/,
+    (_all, reason: string, detail: string) => (detail.trim() === '' ? reason : `${reason} (${detail.trim()})`));
+}
+
 export const MSG = Object.freeze({
   usage: (message: string, progname: string) => `Error: ${message}\nFor help, use ${progname} -h\n`,
   authRequired: 'Server requires authentication',
@@ -206,6 +216,8 @@ export const MSG = Object.freeze({
     + 'in the configuration file (see sample.conf).',
   refused: (url: string) => `${url} refused connection`,
   noSuchFile: (url: string) => `${url} no such file`,
+  tlsError: (message: string) => `ERROR: ${opensslReason(message)}`,
+  tlsReset: (url: string) => `ERROR: ${url}: connection reset during TLS (did the server refuse this client's certificate?)`,
   requiresName: (command: string) => `Error: ${command} requires a process name`,
   signalRequires: 'Error: signal requires a signal name and a process name',
   acceptsNoArguments: (command: string) => `Error: ${command} accepts no arguments`,

@@ -10,6 +10,7 @@ import { MSG } from './format.js';
 import { parseCommandLine, resolveOptions, usageText, type CtlOptions } from './options.js';
 import { runShell } from './shell.js';
 import { StdTerminal } from './terminal.js';
+import { FLEETVISOR_VERSION } from '../version.js';
 
 /** What an uncaught Ctrl-C ends a one-shot command with (as Python does: killed by SIGINT). */
 const EXIT_INTERRUPTED = 130;
@@ -28,6 +29,10 @@ function options(argv: readonly string[]): CtlOptions | number {
     const cl = parseCommandLine(argv);
     if (cl.help) {
       process.stdout.write(usageText(progname()));
+      return ExitCode.SUCCESS;
+    }
+    if (cl.values.has('version')) {
+      process.stdout.write(`fleetvisorctl ${FLEETVISOR_VERSION}\n`);
       return ExitCode.SUCCESS;
     }
     return resolveOptions(cl, { execPath: progname(), cwd: process.cwd(), env: process.env });

@@ -1,11 +1,13 @@
 // fleetvisorctl's command line: supervisorctl's options (-c -h -i -s -u -p -r) plus --json, parsed
 // with Python getopt's rules (options stop at the first word that is not one; unique long
 // prefixes), then merged with the config file's [supervisorctl] section: command line first.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pyRepr } from '../config/python.js';
+import { createSecureContext } from 'node:tls';
+import { pyRepr } from '../python/repr.js';
 import { searchPaths } from '../config/search.js';
-import { DEFAULT_PROMPT, DEFAULT_SERVERURL, readCtlConfig, type CtlFileSettings } from './config.js';
+import { DEFAULT_PROMPT, DEFAULT_SERVERURL, normalizePath, readCtlConfig, type CtlFileSettings, type CtlFileTls } from './config.js';
+import type { CtlTls } from './connection.js';
 import { UsageError } from './errors.js';
 import { urlProblem } from './url.js';
 
@@ -21,9 +23,12 @@ export interface CtlOptions {
   readonly json: boolean;
   /** The action and its arguments (empty: start the shell). */
   readonly args: readonly string[];
+  /** --tls_* / [supervisorctl] tls_* (ours), for https serverurls; absent when none is given. */
+  readonly tls?: CtlTls;
 }
 
-type Key = 'help' | 'configfile' | 'interactive' | 'serverurl' | 'username' | 'password' | 'history' | 'json';
+type Key = 'help' | 'configfile' | 'interactive' | 'serverurl' | 'username' | 'password' | 'history' | 'json' | 'version'
+  | 'tlsCa' | 'tlsCert' | 'tlsKey' | 'tlsInsecure';
 interface Spec { readonly short: string; readonly long: string; readonly value: boolean; readonly key: Key }
 
 const SPECS: readonly Spec[] = [
@@ -36,6 +41,11 @@ const SPECS: readonly Spec[] = [
   { short: 'p', long: 'password', value: true, key: 'password' },
   { short: 'r', long: 'history_file', value: true, key: 'history' },
   { short: '', long: 'json', value: false, key: 'json' },
+  { short: '', long: 'version', value: false, key: 'version' },
+  { short: '', long: 'tls_ca', value: true, key: 'tlsCa' },
+  { short: '', long: 'tls_cert', value: true, key: 'tlsCert' },
+  { short: '', long: 'tls_key', value: true, key: 'tlsKey' },
+  { short: '', long: 'tls_insecure', value: false, key: 'tlsInsecure' },
 ];
 
 interface Parsed { readonly opt: string; readonly spec: Spec; readonly value: string | null }
@@ -95,12 +105,16 @@ export type CommandLine =
   | { readonly help: true }
   | { readonly help: false; readonly values: ReadonlyMap<Key, string | true>; readonly args: readonly string[] };
 
-/** Applies the options in order, as supervisor's Options.realize: -h acts at once. */
+/**
+ * Applies the options in order, as supervisor's Options.realize: -h acts at once. So does --version
+ * (ours, not supervisorctl's): its values hold 'version' alone, and main prints fleetvisorctl's version.
+ */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const { options, rest } = splitArgv(argv);
   const values = new Map<Key, string | true>();
   for (const { opt, spec, value } of options) {
     if (spec.key === 'help') return { help: true };
+    if (spec.key === 'version') return { help: false, values: new Map<Key, string | true>([['version', true]]), args: [] };
     if (spec.key === 'serverurl' && value !== null) {
       const problem = urlProblem(value);
       if (problem !== null) throw new UsageError(`invalid value for ${opt} ${pyRepr(value)}: ${problem}`);
@@ -123,6 +137,47 @@ export interface Environment {
   readonly env: NodeJS.ProcessEnv;
 }
 
+function readTlsFile(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.replace(/, \w+ '.*'$/s, '') : String(err);
+    throw new UsageError(`could not read ${option} file ${path} (${reason})`);
+  }
+}
+
+/**
+ * --tls_* over [supervisorctl] tls_* (ours): the files are read and checked now, so a bad one is a
+ * usage error before any command; undefined when nothing TLS is asked for.
+ */
+function resolveTls(cl: Extract<CommandLine, { help: false }>, file: CtlFileTls | undefined, envt: Environment): CtlTls | undefined {
+  const path = (k: Key, fromFile: string | null | undefined): string | null => {
+    const v = cl.values.get(k);
+    return typeof v === 'string' ? normalizePath(v, envt.env, envt.cwd) : fromFile ?? null;
+  };
+  const caFile = path('tlsCa', file?.ca);
+  const certFile = path('tlsCert', file?.cert);
+  const keyFile = path('tlsKey', file?.key);
+  const insecure = cl.values.has('tlsInsecure') || file?.insecure === true;
+  if (caFile === null && certFile === null && keyFile === null && !insecure) return undefined;
+  if ((certFile === null) !== (keyFile === null)) {
+    throw new UsageError(`tls_cert and tls_key go together: ${certFile === null ? 'tls_cert' : 'tls_key'} is missing`);
+  }
+  const ca = caFile === null ? null : readTlsFile('tls_ca', caFile);
+  if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`tls_ca file ${caFile} holds no PEM certificate`);
+  const cert = certFile === null ? null : readTlsFile('tls_cert', certFile);
+  const key = keyFile === null ? null : readTlsFile('tls_key', keyFile);
+  if (cert !== null && key !== null) {
+    try {
+      createSecureContext({ cert, key });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new UsageError(`tls_cert ${certFile} and tls_key ${keyFile} cannot be used (${reason})`);
+    }
+  }
+  return { ca, cert, key, insecure };
+}
+
 /** Command-line values, then the config file, then the built-in defaults. */
 export function resolveOptions(cl: Extract<CommandLine, { help: false }>, envt: Environment): CtlOptions {
   const str = (k: Key): string | null => {
@@ -131,6 +186,7 @@ export function resolveOptions(cl: Extract<CommandLine, { help: false }>, envt: 
   };
   const configfile = str('configfile') ?? findDefaultConfig(envt.execPath, envt.cwd);
   const file: CtlFileSettings | null = configfile === null ? null : readCtlConfig(configfile, envt.env, envt.cwd);
+  const tls = resolveTls(cl, file?.tls, envt);
   return {
     configfile,
     serverurl: str('serverurl') ?? file?.serverurl ?? DEFAULT_SERVERURL,
@@ -141,6 +197,7 @@ export function resolveOptions(cl: Extract<CommandLine, { help: false }>, envt: 
     interactive: cl.values.has('interactive') || cl.args.length === 0,
     json: cl.values.has('json'),
     args: cl.args,
+    ...(tls === undefined ? {} : { tls }),
   };
 }
 
@@ -154,12 +211,16 @@ Options:
 -c/--configuration FILENAME -- config file to read [supervisorctl] from (searched if not given)
 -h/--help -- print this message and exit
 -i/--interactive -- ask before shutdown/reload and prompt for credentials when refused
--s/--serverurl URL -- where the daemon listens: http://host:port or unix:///path
-     (default "${DEFAULT_SERVERURL}")
+-s/--serverurl URL -- where the daemon listens: http://host:port, https://host:port
+     or unix:///path (default "${DEFAULT_SERVERURL}")
 -u/--username USERNAME -- user name for the daemon's HTTP basic authentication
 -p/--password PASSWORD -- password for the daemon's HTTP basic authentication
 -r/--history_file FILE -- keep the shell's line history in FILE
 --json -- print one JSON document per command instead of text (exit statuses unchanged)
+--version -- print fleetvisorctl's version and exit (the action "version" prints the daemon's)
+--tls_ca FILE -- for https: trust the server certificates this PEM CA signed (default: the system's)
+--tls_cert FILE, --tls_key FILE -- for https: a client certificate and its key (PEM)
+--tls_insecure -- for https: do not verify the server's certificate
 
 action [arguments] -- one command, run once; without an action an interactive shell starts,
 which runs "status" first. Type "help" in the shell, or use the action "help", for the list.

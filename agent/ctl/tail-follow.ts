@@ -2,7 +2,7 @@
 // supervisorctl's http_client does: connection problems and non-200 answers are one line on stderr.
 import { StringDecoder } from 'node:string_decoder';
 import { openStream, type HttpStream } from '../rpc/http-stream.js';
-import { CALL_TIMEOUT_MS } from './connection.js';
+import { CALL_TIMEOUT_MS, clientTls } from './connection.js';
 import type { Controller } from './controller.js';
 import { MSG, PRESS_CTRL_C } from './format.js';
 import { describeError } from './unexpected.js';
@@ -23,7 +23,7 @@ export function openFollow(ctl: Controller, path: string, onText: (text: string)
     try {
       const ep = endpointOf(ctl.opts.serverurl);
       stream = await openStream({ url: ep.url, username: ctl.opts.username, password: ctl.opts.password,
-        timeoutMs: CALL_TIMEOUT_MS }, path);
+        timeoutMs: CALL_TIMEOUT_MS, ...(ep.url.startsWith('https://') ? { tls: clientTls(ctl.opts.tls) } : {}) }, path);
     } catch (err) {
       if (closed) return null;
       const e = describeError(err);

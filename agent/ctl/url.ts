@@ -1,7 +1,7 @@
 // Server URLs as supervisorctl reads them: Python's urlsplit rules for the `-s` check and for
 // `open`, and the mapping of a serverurl to the address our RPC client dials. Pure.
 import { resolve } from 'node:path';
-import { pyRepr } from '../config/python.js';
+import { pyRepr } from '../python/repr.js';
 import { CtlUnexpected } from './errors.js';
 
 export interface SplitUrl {
@@ -41,7 +41,7 @@ export function urlProblem(value: string): string | null {
 
 /** Where a serverurl points, in the form the RPC client and the stream client take. */
 export interface Endpoint {
-  /** `http://host:port` or `unix:///abs/path`. */
+  /** `http://host:port`, `https://host:port` or `unix:///abs/path`. */
   readonly url: string;
   /** What the streaming client sends as Host: `host:port` as written, or '' for unix. */
   readonly hostHeader: string;
@@ -50,13 +50,15 @@ export interface Endpoint {
 /**
  * The endpoint of a serverurl, with supervisorctl's errors for what its transport rejects:
  * only `http://` and `unix://` (case-sensitive), a numeric port (default 80), and a unix path
- * that is taken relative to the current directory when not absolute.
+ * that is taken relative to the current directory when not absolute. Ours also takes `https://`
+ * (default port 443), which supervisorctl refuses.
  */
 export function endpointOf(serverurl: string, cwd: string = process.cwd()): Endpoint {
   if (serverurl.startsWith('unix://')) {
     return { url: `unix://${resolve(cwd, serverurl.slice(7))}`, hostHeader: '' };
   }
-  if (!serverurl.startsWith('http://')) {
+  const secure = serverurl.startsWith('https://');
+  if (!secure && !serverurl.startsWith('http://')) {
     throw new CtlUnexpected('ValueError', `Unknown protocol for serverurl ${serverurl}`);
   }
   const { netloc } = splitUrl(serverurl);
@@ -64,7 +66,7 @@ export function endpointOf(serverurl: string, cwd: string = process.cwd()): Endp
   const m = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostport);
   const host = (m?.[1] ?? '').toLowerCase();
   const portText = m?.[2];
-  let port = 80;
+  let port = secure ? 443 : 80;
   if (portText !== undefined && portText !== '') {
     if (!/^\d+$/.test(portText)) {
       throw new CtlUnexpected('ValueError', `Port could not be cast to integer value as ${pyRepr(portText)}`);
@@ -72,5 +74,5 @@ export function endpointOf(serverurl: string, cwd: string = process.cwd()): Endp
     port = Number(portText);
     if (port > 65535) throw new CtlUnexpected('ValueError', 'Port out of range 0-65535');
   }
-  return { url: `http://${host}:${port}`, hostHeader: netloc };
+  return { url: `${secure ? 'https' : 'http'}://${host}:${port}`, hostHeader: netloc };
 }

@@ -5,6 +5,7 @@ export function defaultServerUrl(servers: readonly HttpServerConfig[]): string |
   const unix = servers.find((s) => s.kind === 'unix');
   if (unix && unix.kind === 'unix') return `unix://${unix.file}`;
   const inet = servers.find((s) => s.kind === 'inet');
-  if (inet && inet.kind === 'inet') return `http://${inet.host === '' || inet.host === '*' ? 'localhost' : inet.host}:${inet.port}`;
+  // An inet server with tls_cert (ours) serves only HTTPS, so children are told https://.
+  if (inet && inet.kind === 'inet') return `${inet.tls ? 'https' : 'http'}://${inet.host === '' || inet.host === '*' ? 'localhost' : inet.host}:${inet.port}`;
   return null;
 }

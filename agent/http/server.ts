@@ -1,17 +1,20 @@
 // Opens every configured [unix_http_server]/[inet_http_server] with one request handler
-// (auth, then /RPC2, /logtail, /mainlogtail, extra routes, 404), and closes them all.
+// (auth, then /RPC2, /logtail, /mainlogtail, extra routes, 404), over node:https for an inet
+// server with tls_cert/tls_key, and closes them all.
 // Imports the HTTP layer's parts and config/log types; the daemon passes its RPC and logs in.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { HttpServerConfig } from '../config/types.js';
-import { pyStrRepr } from '../logging/py-repr.js';
+import type { HttpServerConfig, InetTlsConfig } from '../config/types.js';
+import { pyStrRepr } from '../python/repr.js';
 import { makeAuthCheck, type AuthCheck } from './auth.js';
 import { errorCode, HttpServerStartError } from './errors.js';
 import { listenInet } from './listen-inet.js';
 import { listenUnix, type UnixListening } from './listen-unix.js';
 import { closeServer } from './listen.js';
-import { handleLogtail, handleMainLogtail, TailStreams, type LogtailContext } from './logtail.js';
+import { discardBody } from './discard-body.js';
+import { handleLogtail, handleMainLogtail, isLogtailUri, NOSNIFF, TailStreams, type LogtailContext } from './logtail.js';
 import { replyAndDestroy, sendError } from './responses.js';
 import { handleRpc, type RpcRouteContext } from './rpc-route.js';
 import type { HttpDeps, HttpLimits, HttpServerOptions } from './types.js';
@@ -28,8 +31,12 @@ export const DEFAULT_LIMITS: HttpLimits = Object.freeze({
   connectionsCheckingIntervalMs: 5_000,
   // supervisorctl keeps one connection for a command; idle ones are closed after 3 minutes.
   keepAliveTimeoutMs: 180_000,
-  // supervisord looks at most every 0.1 s (about every 1 s when idle); 0.2 s costs two stats.
-  logtailPollMs: 200,
+  // The daemon's own writes wake /logtail streams at once; this look (one stat per followed file,
+  // whatever the number of its streams) is only for bytes another process writes to it.
+  logtailPollMs: 500,
+  // A browser tab or a `tail -f` is one stream; hundreds from one address are a leak or abuse.
+  logtailPerClient: 64,
+  logtailTotal: 1024,
   closeGraceMs: 2_000,
   probeTimeoutMs: 5_000,
 });
@@ -59,7 +66,7 @@ interface Shared {
 
 interface Listener {
   readonly opened: OpenedHttpServer;
-  readonly server: Server;
+  readonly server: Server | HttpsServer;
   readonly unix: UnixListening | null;
 }
 
@@ -76,8 +83,18 @@ async function route(req: IncomingMessage, res: ServerResponse, auth: AuthCheck 
       return;
     }
     if (verdict === 'unauthorized') {
-      // supervisord says `Connection: close` but keeps the socket, swallowing what follows; we close it.
-      sendError(req, res, 401, { close: true, headers: [['WWW-Authenticate', `Basic realm="${REALM}"`]] });
+      // supervisord says `Connection: close` but keeps the socket, swallowing what follows; we close it,
+      // once the body is in: closing on unread bytes resets the connection, and a client still
+      // sending would see a broken pipe instead of the 401. The body bound holds here too.
+      const body = await discardBody(req, shared.limits.maxBodyBytes);
+      if (body === 'gone') return;
+      if (body === 'too-large') {
+        sendError(req, res, 413, { close: true });
+        return;
+      }
+      const headers: [string, string][] = [['WWW-Authenticate', `Basic realm="${REALM}"`]];
+      if (isLogtailUri(decodeRequestUri(req.url ?? '/'))) headers.push(NOSNIFF);
+      sendError(req, res, 401, { close: true, headers });
       return;
     }
   }
@@ -87,7 +104,7 @@ async function route(req: IncomingMessage, res: ServerResponse, auth: AuthCheck 
     await handleRpc(req, res, ctx);
     return;
   }
-  const tailCtx: LogtailContext = { deps: shared.deps, streams: shared.streams, pollMs: shared.limits.logtailPollMs, closing };
+  const tailCtx: LogtailContext = { deps: shared.deps, streams: shared.streams, limits: shared.limits, closing };
   if (uri.startsWith('/logtail')) {
     await handleLogtail(req, res, uri, tailCtx);
     return;
@@ -100,16 +117,24 @@ async function route(req: IncomingMessage, res: ServerResponse, auth: AuthCheck 
   sendError(req, res, 404, { closing: shared.closing });
 }
 
-function createHttpServer(auth: AuthCheck | null, shared: Shared): Server {
+/** node:https options of an [inet_http_server] with tls_cert/tls_key (and tls_client_ca: client certificates required). */
+function tlsOptions(tls: InetTlsConfig, limits: HttpLimits): { cert: string; key: string; handshakeTimeout: number; ca?: string; requestCert?: boolean; rejectUnauthorized?: boolean } {
+  const base = { cert: tls.cert, key: tls.key, handshakeTimeout: limits.requestTimeoutMs };
+  return tls.clientCa === null ? base : { ...base, ca: tls.clientCa, requestCert: true, rejectUnauthorized: true };
+}
+
+/** One server with the shared handler: node:http, or node:https when the section has TLS (same routes, same auth). */
+function createHttpServer(auth: AuthCheck | null, shared: Shared, tls: InetTlsConfig | null = null): Server | HttpsServer {
   const { limits, deps } = shared;
-  const server = createServer({
+  const httpOptions = {
     requestTimeout: limits.requestTimeoutMs,
     headersTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
     // medusa does not insist on Host; supervisorctl's streaming client sends an empty one on unix sockets.
     requireHostHeader: false,
-  }, (req, res) => {
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const socket = req.socket;
     shared.active.set(socket, res);
     res.once('finish', () => {
@@ -120,7 +145,9 @@ function createHttpServer(auth: AuthCheck | null, shared: Shared): Server {
       if (res.headersSent) res.destroy();
       else sendError(req, res, 500, { closing: shared.closing });
     });
-  });
+  };
+  // A failed handshake (wrong CA, no client certificate) just ends its connection (node's default).
+  const server = tls === null ? createServer(httpOptions, handler) : createHttpsServer({ ...httpOptions, ...tlsOptions(tls, limits) }, handler);
 
   // Requests node could not take (bad request line, huge headers, too slow): medusa-style reply, close.
   server.on('clientError', (err: Error, socket: Duplex) => {
@@ -175,7 +202,8 @@ export async function openHttpServers(
   try {
     for (const config of configs) {
       const auth = makeAuthCheck(config.username, config.password);
-      const server = createHttpServer(auth, shared);
+      const tls = config.kind === 'inet' ? config.tls ?? null : null;
+      const server = createHttpServer(auth, shared, tls);
       if (config.kind === 'unix') {
         const unix = await listenUnix(server, config, { stderr, probeTimeoutMs: limits.probeTimeoutMs });
         listeners.push({ opened: { config, address: unix.path }, server, unix });
@@ -187,6 +215,10 @@ export async function openHttpServers(
       server.on('error', (err: Error) => deps.log.error(`Server Error: ${err.message}`));
       for (const name of interfaces) deps.log.info(`RPC interface ${pyStrRepr(name)} initialized`);
       if (auth === null) deps.log.critical(`Server ${pyStrRepr(config.section)} running without any HTTP authentication checking`);
+      if (tls !== null) {
+        deps.log.info(`Server ${pyStrRepr(config.section)} serving HTTPS with certificate ${tls.certFile}`
+          + (tls.clientCaFile === null ? '' : `, client certificates signed by ${tls.clientCaFile} required`));
+      }
     }
   } catch (err) {
     await close();

@@ -1,5 +1,6 @@
 // Certificates made for a test with openssl in a temp dir: a CA, a server certificate for
-// 127.0.0.1/localhost signed by it, an expired one, and a second CA that signed nothing we use.
+// 127.0.0.1/localhost signed by it, an expired one, and a second CA that signed nothing we use;
+// on demand, client certificates (clientAuth) signed by either CA.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,16 @@ function signServer(dir: string, ca: string, name: string, days: string[]): void
   openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=localhost']);
   openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial',
     '-out', `${name}.pem`, '-extfile', `${name}.ext`, ...days]);
+}
+
+/** A client certificate `name` (CN=name, clientAuth) signed by the CA `ca` of `certs` ('ca' or 'other-ca'). */
+export function makeClientCert(certs: TestCerts, ca: 'ca' | 'other-ca', name: string): { certFile: string; keyFile: string } {
+  const dir = certs.dir;
+  writeFileSync(join(dir, `${name}.ext`), 'extendedKeyUsage=clientAuth\n');
+  openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
+  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial',
+    '-out', `${name}.pem`, '-extfile', `${name}.ext`, '-days', '2']);
+  return { certFile: join(dir, `${name}.pem`), keyFile: join(dir, `${name}.key`) };
 }
 
 export function makeCerts(dir: string): TestCerts {

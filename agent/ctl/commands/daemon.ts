@@ -62,7 +62,8 @@ async function runVersion(ctl: Controller, arg: string): Promise<void> {
 /** Switches to another server and shows its status (whose exit status is not kept). */
 async function runOpen(ctl: Controller, arg: string): Promise<void> {
   const scheme = splitUrl(arg).scheme;
-  if (scheme !== 'unix' && scheme !== 'http') {
+  // supervisorctl's two schemes, and ours: https.
+  if (scheme !== 'unix' && scheme !== 'http' && scheme !== 'https') {
     ctl.out.fail(MSG.badOpenUrl);
     ctl.exitstatus = ExitCode.GENERIC;
     return;

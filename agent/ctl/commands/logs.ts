@@ -1,5 +1,5 @@
 // tail and maintail: the last N bytes of a process log or the main log, or (-f) a live stream.
-import { parsePyInt } from '../../config/python.js';
+import { parsePyInt } from '../../python/numbers.js';
 import { Faults, RpcFault } from '../../rpc/faults.js';
 import type { Command, Controller } from '../controller.js';
 import { ExitCode } from '../exit-codes.js';

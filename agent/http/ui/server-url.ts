@@ -1,5 +1,5 @@
 // The `http://host[:port]` the web UI's redirects point at, as supervisord's get_server_url builds
-// it from the request. Imports node:http types only.
+// it from the request (https:// over TLS). Imports node:http types only.
 import type { IncomingMessage } from 'node:http';
 
 /** Host header values we repeat in a Location; anything else falls back to the socket's address. */
@@ -13,19 +13,25 @@ function splitPort(host: string): [string, string | null] {
 }
 
 /** Without a Host header: the bound address (supervisord uses its reverse lookup: `localhost` on loopback). */
-function socketHost(req: IncomingMessage): string {
+function socketHost(req: IncomingMessage, defaultPort = 80): string {
   const addr = req.socket.localAddress;
   if (addr === undefined) return 'localhost'; // a unix socket has no address
   const port = req.socket.localPort;
   const name = addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1' ? 'localhost'
     : addr.includes(':') ? `[${addr}]` : addr;
-  return port === undefined || port === 80 ? name : `${name}:${port}`;
+  return port === undefined || port === defaultPort ? name : `${name}:${port}`;
 }
 
-/** `http://` plus the Host header (`:80` dropped), or the server's own name and port without one. */
+/**
+ * `http://` plus the Host header (`:80` dropped), or the server's own name and port without one;
+ * `https://` (`:443` dropped) on a TLS connection (an [inet_http_server] with our tls_cert).
+ */
 export function serverUrl(req: IncomingMessage): string {
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const scheme = secure ? 'https' : 'http';
+  const defaultPort = secure ? 443 : 80;
   const host = (req.headers.host ?? '').trim();
-  if (host === '' || !PLAIN_HOST.test(host)) return `http://${socketHost(req)}`;
+  if (host === '' || !PLAIN_HOST.test(host)) return `${scheme}://${socketHost(req, defaultPort)}`;
   const [hostname, port] = splitPort(host);
-  return port === null || port === '80' ? `http://${hostname}` : `http://${hostname}:${port}`;
+  return port === null || port === String(defaultPort) ? `${scheme}://${hostname}` : `${scheme}://${hostname}:${port}`;
 }

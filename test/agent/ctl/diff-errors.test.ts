@@ -81,7 +81,8 @@ test('a server that is not there: refused port, missing socket file, unknown sch
   const dir = makeTmpDir(t, 'fvctl-');
   const port = await freePort();
   const absent = [`http://127.0.0.1:${port}`, `unix://${dir}/none.sock`];
-  const unusable = ['unix://none.sock', 'https://127.0.0.1:1', 'localhost:9001', 'http://127.0.0.1:abc', 'http://127.0.0.1:99999'];
+  // (https:// is ours, which supervisorctl refuses: ftp:// stands for the unknown scheme.)
+  const unusable = ['unix://none.sock', 'ftp://127.0.0.1:1', 'localhost:9001', 'http://127.0.0.1:abc', 'http://127.0.0.1:99999'];
   await Promise.all([
     ...absent.flatMap((u) => COMMANDS.map((c) => same(dir, ['-s', u, ...c.split(' ')]))),
     ...unusable.flatMap((u) => ['status', 'avail', 'shutdown'].map((c) => same(dir, ['-s', u, c]))),

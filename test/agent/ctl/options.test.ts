@@ -75,7 +75,9 @@ test('endpointOf: http host/port (default 80), unix paths made absolute, other s
   assert.deepEqual(endpointOf('http://127.0.0.1:9001/RPC2'), { url: 'http://127.0.0.1:9001', hostHeader: '127.0.0.1:9001' });
   assert.deepEqual(endpointOf('http://User@Host'), { url: 'http://host:80', hostHeader: 'User@Host' });
   assert.deepEqual(endpointOf('unix://s.sock', '/run'), { url: 'unix:///run/s.sock', hostHeader: '' });
-  assert.throws(() => endpointOf('https://x'), /^CtlUnexpected: Unknown protocol for serverurl https:\/\/x$|Unknown protocol/);
+  // https:// is ours (supervisorctl refuses it): see tls-options.test.ts.
+  assert.deepEqual(endpointOf('https://x'), { url: 'https://x:443', hostHeader: 'x' });
+  assert.throws(() => endpointOf('ftp://x'), /^CtlUnexpected: Unknown protocol for serverurl ftp:\/\/x$|Unknown protocol/);
   assert.throws(() => endpointOf('http://h:abc'), /Port could not be cast to integer value as 'abc'/);
   assert.throws(() => endpointOf('http://h:70000'), /Port out of range 0-65535/);
 });
