@@ -1,13 +1,17 @@
 // /logtail/<namespec>[/<channel>] and /mainlogtail: the last 1024 bytes of a log file, then
 // every byte appended to it, across truncation and rotation, until the client or the server
-// goes. Imports node:fs and the HTTP layer's own helpers; log paths come from the LogLocator.
+// goes. The daemon writes those files itself and announces each write (LogLocator.watchWrites):
+// a follower that is up to date is handed the written bytes at once, without touching the file;
+// one shared look per path every logtailPollMs catches what another process writes. Streams are
+// capped per client address and in total. Imports node:fs, the HTTP layer's own helpers and the
+// log-writes event type; log paths come from the LogLocator.
 import { once } from 'node:events';
 import type { BigIntStats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { applyPersistence, httpDate, sendError, setCommonHeaders } from './responses.js';
-import type { HttpDeps } from './types.js';
+import type { LogWriteEvent } from '../logging/log-writes.js';
+import { applyPersistence, httpDate, REASONS, sendError, setCommonHeaders } from './responses.js';
+import type { HttpDeps, HttpLimits, LogLocator } from './types.js';
 import { unquote, uriPath } from './uri.js';
 
 /** What the stream starts with: the end of the file, as supervisord's tail_f_producer. */
@@ -16,31 +20,139 @@ const HEAD_BYTES = 1024;
 const READ_BYTES = 64 * 1024;
 export const TRUNCATED_MARKER = Buffer.from('==> File truncated <==\n', 'latin1');
 
-/** The open streams of a set of servers, so that closing the servers ends them. */
+/** Sent with every answer of these routes (supervisord sends none): a log is never sniffed into HTML. */
+export const NOSNIFF: [string, string] = ['X-Content-Type-Options', 'nosniff'];
+
+/** The URIs the logtail handlers answer (the same prefixes as the router's). */
+export function isLogtailUri(uri: string): boolean {
+  return uri.startsWith('/logtail') || uri.startsWith('/mainlogtail');
+}
+
+export type LogtailLimits = Pick<HttpLimits, 'logtailPollMs' | 'logtailPerClient' | 'logtailTotal'>;
+
+type Admission =
+  | { readonly release: () => void }
+  | { readonly status: 429 | 503; readonly reason: string };
+
+/** The followers of one path: woken by the daemon's writes to it, and by a shared look for other writers. */
+class TailSource {
+  readonly tails = new Set<LogTail>();
+  /** dev:ino:size as last seen (by a look or from a write), 'missing', or null (unknown: look again). */
+  #seen: string | null = null;
+  #looking = false;
+  readonly #timer: NodeJS.Timeout;
+  readonly #unsubscribe: (() => void) | null;
+
+  constructor(readonly path: string, locator: LogLocator, pollMs: number) {
+    this.#unsubscribe = locator.watchWrites?.(path, (event) => this.#written(event)) ?? null;
+    this.#timer = setInterval(() => void this.#look(), pollMs);
+    this.#timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#unsubscribe?.();
+  }
+
+  #written(event: LogWriteEvent): void {
+    if (event.kind === 'replaced') {
+      this.#seen = null;
+      for (const tail of this.tails) tail.kick();
+      return;
+    }
+    this.#seen = `${event.dev}:${event.ino}:${event.end}`;
+    // One copy for every follower (the writer's buffer is reused), made only if one takes it.
+    let copy: Buffer | null = null;
+    const data = (): Buffer => (copy ??= Buffer.from(event.data));
+    for (const tail of this.tails) tail.appended(event, data);
+  }
+
+  /** One stat for all followers: they are woken only when the file is not as last seen. */
+  async #look(): Promise<void> {
+    if (this.#looking) return;
+    this.#looking = true;
+    let seen: string;
+    try {
+      const st = await stat(this.path, { bigint: true });
+      seen = `${st.dev}:${st.ino}:${st.size}`;
+    } catch {
+      seen = 'missing';
+    } finally {
+      this.#looking = false;
+    }
+    if (seen === this.#seen) return;
+    this.#seen = seen;
+    for (const tail of this.tails) tail.kick();
+  }
+}
+
+/** The open streams of a set of servers, so that closing the servers ends them; and their caps. */
 export class TailStreams {
-  private readonly open = new Set<LogTail>();
-  private closed = false;
+  readonly #tails = new Set<LogTail>();
+  readonly #sources = new Map<string, TailSource>();
+  readonly #perClient = new Map<string, number>();
+  #admitted = 0;
+  #closed = false;
+
+  get size(): number {
+    return this.#tails.size;
+  }
+
+  /** A place for one more stream from `client` (released when it ends), or the refusal. */
+  admit(client: string, limits: LogtailLimits): Admission {
+    const mine = this.#perClient.get(client) ?? 0;
+    if (mine >= limits.logtailPerClient) {
+      return { status: 429, reason: `Too many log streams from this client: ${limits.logtailPerClient} at most; end one and retry` };
+    }
+    if (this.#admitted >= limits.logtailTotal) {
+      return { status: 503, reason: `Too many log streams on this server: ${limits.logtailTotal} at most; retry later` };
+    }
+    this.#admitted += 1;
+    this.#perClient.set(client, mine + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#admitted -= 1;
+        const left = (this.#perClient.get(client) ?? 1) - 1;
+        if (left > 0) this.#perClient.set(client, left);
+        else this.#perClient.delete(client);
+      },
+    };
+  }
 
   /** False once closed: the caller ends the response instead of streaming. */
-  add(tail: LogTail): boolean {
-    if (this.closed) return false;
-    this.open.add(tail);
+  add(tail: LogTail, locator: LogLocator, pollMs: number): boolean {
+    if (this.#closed) return false;
+    this.#tails.add(tail);
+    let source = this.#sources.get(tail.path);
+    if (source === undefined) {
+      source = new TailSource(tail.path, locator, pollMs);
+      this.#sources.set(tail.path, source);
+    }
+    source.tails.add(tail);
     return true;
   }
 
   delete(tail: LogTail): void {
-    this.open.delete(tail);
-  }
-
-  get size(): number {
-    return this.open.size;
+    this.#tails.delete(tail);
+    const source = this.#sources.get(tail.path);
+    if (source === undefined) return;
+    source.tails.delete(tail);
+    if (source.tails.size === 0) {
+      source.close();
+      this.#sources.delete(tail.path);
+    }
   }
 
   /** End every stream cleanly (the chunked terminator is sent) and refuse new ones. */
   endAll(): void {
-    this.closed = true;
-    for (const tail of this.open) tail.stop(true);
-    this.open.clear();
+    this.#closed = true;
+    for (const tail of this.#tails) tail.stop(true);
+    this.#tails.clear();
+    for (const source of this.#sources.values()) source.close();
+    this.#sources.clear();
   }
 }
 
@@ -53,21 +165,32 @@ function isAbort(err: unknown): boolean {
 }
 
 /**
- * One follower. Each round: if the path now names another file (rotation), drain the old file
- * to its end and switch to the new one from offset 0; then send whatever the current file has
- * beyond our offset, or the truncation marker and restart at 0 when it has shrunk below it.
- * Between rounds it sleeps pollMs; a slow reader holds it on 'drain', so memory stays bounded.
+ * One follower. A write of the daemon that lands exactly at its offset, in its file, while it is
+ * idle, is sent as is. Anything else (another writer, rotation, truncation, a write while it is
+ * busy or held by a slow reader) starts rounds: if the path now names another file, drain the
+ * old file to its end and switch to the new one from offset 0; then send whatever the current
+ * file has beyond the offset, or the truncation marker and restart at 0 when it has shrunk
+ * below it. A slow reader holds it on 'drain', so memory stays bounded.
  */
 export class LogTail {
   private readonly abort = new AbortController();
+  /** A round is running (file I/O in flight). */
+  private busy = false;
+  /** Something changed while busy or held: run another round. */
+  private dirty = false;
+  /** The socket's buffer is full: wait for 'drain' before sending more. */
+  private held = false;
+  private released = false;
+  private resolveFinished: () => void = () => undefined;
+  /** Resolves once the follower has stopped and let go of its file. */
+  readonly finished = new Promise<void>((resolve) => { this.resolveFinished = resolve; });
 
   constructor(
-    private readonly path: string,
+    readonly path: string,
     private fh: FileHandle,
     private fileStat: BigIntStats,
     private pos: number,
     private readonly res: ServerResponse,
-    private readonly pollMs: number,
   ) {}
 
   /** Stop following; with endResponse, finish the response properly (server shutdown). */
@@ -79,23 +202,64 @@ export class LogTail {
       const socket = this.res.socket;
       this.res.end(() => socket?.end(() => socket.destroy()));
     }
+    if (!this.busy) void this.release();
   }
 
-  /** Runs until stop(); releases the file handle whatever happens. */
-  async run(): Promise<void> {
-    const signal = this.abort.signal;
+  /** The daemon appended `event.data` to the file at this path. */
+  appended(event: Extract<LogWriteEvent, { kind: 'append' }>, data: () => Buffer): void {
+    if (this.abort.signal.aborted) return;
+    const inPlace = event.ino === this.fileStat.ino && event.dev === this.fileStat.dev && this.pos === event.end - event.data.length;
+    if (this.busy || this.held || !inPlace) {
+      this.kick();
+      return;
+    }
+    this.pos = event.end;
+    if (!this.res.write(data())) this.hold();
+  }
+
+  /** Look at the file: now, or after the round in progress. */
+  kick(): void {
+    if (this.abort.signal.aborted) return;
+    if (this.busy || this.held) {
+      this.dirty = true;
+      return;
+    }
+    this.busy = true;
+    void this.rounds();
+  }
+
+  private hold(): void {
+    this.held = true;
+    this.res.once('drain', () => {
+      this.held = false;
+      if (this.dirty) {
+        this.dirty = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async rounds(): Promise<void> {
     try {
-      for (;;) {
+      do {
+        this.dirty = false;
         await this.followRotation();
         await this.drain();
-        await sleep(this.pollMs, undefined, { signal });
-      }
+      } while (this.dirty);
     } catch (err) {
       // An I/O error on the open file ends the stream, as supervisord's producer does on one.
       if (!isAbort(err)) this.stop(true);
     } finally {
-      await this.fh.close().catch(() => undefined);
+      this.busy = false;
+      if (this.abort.signal.aborted) await this.release();
     }
+  }
+
+  private async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.fh.close().catch(() => undefined);
+    this.resolveFinished();
   }
 
   private async followRotation(): Promise<void> {
@@ -160,7 +324,7 @@ export class LogTail {
 export interface LogtailContext {
   readonly deps: HttpDeps;
   readonly streams: TailStreams;
-  readonly pollMs: number;
+  readonly limits: LogtailLimits;
   closing(): boolean;
 }
 
@@ -184,27 +348,65 @@ function locateProcessLog(uri: string, deps: HttpDeps): Target {
   return { path: file };
 }
 
+/** The key streams are counted by: the peer address; every client of a unix socket is one. */
+function clientOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress;
+  if (address === undefined) return 'unix';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function fail(req: IncomingMessage, res: ServerResponse, ctx: LogtailContext, code: number): void {
+  sendError(req, res, code, { closing: ctx.closing(), headers: [NOSNIFF] });
+}
+
+/** A cap refusal: the status and one line saying why, as text. */
+function refuse(req: IncomingMessage, res: ServerResponse, ctx: LogtailContext, status: 429 | 503, reason: string): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = Buffer.from(`${reason}\n`, 'utf8');
+  res.statusCode = status;
+  res.statusMessage = REASONS[status] ?? 'Unknown';
+  setCommonHeaders(res);
+  res.setHeader('Content-Length', body.length);
+  res.setHeader('Content-Type', 'text/plain;charset=utf-8');
+  res.setHeader(...NOSNIFF);
+  applyPersistence(req, res, true, ctx.closing());
+  res.end(body);
+}
+
 async function startTail(req: IncomingMessage, res: ServerResponse, ctx: LogtailContext, file: string, accelHeader: boolean): Promise<void> {
+  const admission = ctx.streams.admit(clientOf(req), ctx.limits);
+  if ('status' in admission) {
+    refuse(req, res, ctx, admission.status, admission.reason);
+    return;
+  }
+  try {
+    await followFile(req, res, ctx, file, accelHeader);
+  } finally {
+    admission.release();
+  }
+}
+
+async function followFile(req: IncomingMessage, res: ServerResponse, ctx: LogtailContext, file: string, accelHeader: boolean): Promise<void> {
   let fh: FileHandle;
   let st: BigIntStats;
   try {
     // stat before open: only regular files are followed (opening a FIFO could block a thread).
     const pre = await stat(file, { bigint: true });
     if (!pre.isFile()) {
-      sendError(req, res, 404, { closing: ctx.closing() });
+      fail(req, res, ctx, 404);
       return;
     }
     fh = await open(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    sendError(req, res, code === 'ENOENT' || code === 'ENOTDIR' ? 404 : 500, { closing: ctx.closing() });
+    fail(req, res, ctx, code === 'ENOENT' || code === 'ENOTDIR' ? 404 : 500);
     return;
   }
   try {
     st = await fh.stat({ bigint: true });
   } catch {
     await fh.close().catch(() => undefined);
-    sendError(req, res, 500, { closing: ctx.closing() });
+    fail(req, res, ctx, 500);
     return;
   }
   if (res.destroyed) {
@@ -216,11 +418,12 @@ async function startTail(req: IncomingMessage, res: ServerResponse, ctx: Logtail
   res.setHeader('Last-Modified', httpDate(new Date(Number(st.mtimeMs / 1000n) * 1000)));
   res.setHeader('Content-Type', 'text/plain;charset=utf-8');
   if (accelHeader) res.setHeader('X-Accel-Buffering', 'no');
+  res.setHeader(...NOSNIFF);
   applyPersistence(req, res, false, ctx.closing());
   res.flushHeaders();
 
-  const tail = new LogTail(file, fh, st, size >= HEAD_BYTES ? size - HEAD_BYTES : 0, res, ctx.pollMs);
-  if (!ctx.streams.add(tail)) {
+  const tail = new LogTail(file, fh, st, size >= HEAD_BYTES ? size - HEAD_BYTES : 0, res);
+  if (!ctx.streams.add(tail, ctx.deps.logs, ctx.limits.logtailPollMs)) {
     await fh.close().catch(() => undefined);
     res.end();
     return;
@@ -229,7 +432,8 @@ async function startTail(req: IncomingMessage, res: ServerResponse, ctx: Logtail
   res.once('close', onGone);
   res.on('error', onGone);
   try {
-    await tail.run();
+    tail.kick();
+    await tail.finished;
   } finally {
     ctx.streams.delete(tail);
     res.off('close', onGone);
@@ -238,12 +442,12 @@ async function startTail(req: IncomingMessage, res: ServerResponse, ctx: Logtail
 
 export async function handleLogtail(req: IncomingMessage, res: ServerResponse, uri: string, ctx: LogtailContext): Promise<void> {
   if (req.method !== 'GET') {
-    sendError(req, res, 400, { closing: ctx.closing() });
+    fail(req, res, ctx, 400);
     return;
   }
   const target = locateProcessLog(uri, ctx.deps);
   if ('error' in target) {
-    sendError(req, res, target.error, { closing: ctx.closing() });
+    fail(req, res, ctx, target.error);
     return;
   }
   await startTail(req, res, ctx, target.path, true);
@@ -251,12 +455,12 @@ export async function handleLogtail(req: IncomingMessage, res: ServerResponse, u
 
 export async function handleMainLogtail(req: IncomingMessage, res: ServerResponse, ctx: LogtailContext): Promise<void> {
   if (req.method !== 'GET') {
-    sendError(req, res, 400, { closing: ctx.closing() });
+    fail(req, res, ctx, 400);
     return;
   }
   const file = ctx.deps.logs.mainLog();
   if (file === null) {
-    sendError(req, res, 404, { closing: ctx.closing() });
+    fail(req, res, ctx, 404);
     return;
   }
   await startTail(req, res, ctx, file, false);

@@ -19,6 +19,8 @@ export const REASONS: Readonly<Record<number, string>> = Object.freeze({
   408: 'Request Timeout',
   411: 'Length Required',
   413: 'Request Entity Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',

@@ -2,7 +2,7 @@
 // the daemon's RpcHandler, and the reply (value, fault, 400 or 500) as supervisord frames it.
 // Imports the codec, the fault class and the main-log repr helper; never the supervisor.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pyStrRepr } from '../logging/py-repr.js';
+import { pyStrRepr } from '../python/repr.js';
 import { isRpcFault } from '../rpc/faults.js';
 import type { XmlRpcValue } from '../rpc/value.js';
 import { decodeMethodCall, encodeFault, encodeResponse, XmlRpcRequestError } from '../rpc/xmlrpc.js';

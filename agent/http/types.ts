@@ -1,6 +1,7 @@
 // The seams between the HTTP layer and the daemon: what the servers need from it (RPC dispatch,
 // log paths, the main log) and the tunable limits. Types only; imports no runtime code.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LogWriteListener } from '../logging/log-writes.js';
 import type { Logger } from '../logging/types.js';
 import type { XmlRpcValue } from '../rpc/value.js';
 
@@ -14,6 +15,11 @@ export interface LogLocator {
   processLog(namespec: string, channel: 'stdout' | 'stderr'): string | null | 'BAD_NAME';
   /** The main log path, or null when it is syslog. */
   mainLog(): string | null;
+  /**
+   * Calls `listener` for each write, rotation or reopening the daemon itself makes on the file at
+   * `path`, until the returned function is called. Without it, /logtail streams only poll.
+   */
+  watchWrites?(path: string, listener: LogWriteListener): () => void;
 }
 
 /** An extra route (web UI, /metrics): resolve true when it answered the request, false to fall through to 404. */
@@ -37,8 +43,12 @@ export interface HttpLimits {
   readonly connectionsCheckingIntervalMs: number;
   /** An idle keep-alive connection is closed after this. */
   readonly keepAliveTimeoutMs: number;
-  /** How often an open /logtail stream looks at its file. */
+  /** How often the /logtail streams of one file look at it, for bytes another process writes (the daemon's own writes wake them at once). */
   readonly logtailPollMs: number;
+  /** Open /logtail and /mainlogtail streams allowed per client address (all clients of a unix socket count as one); beyond, 429. */
+  readonly logtailPerClient: number;
+  /** Open /logtail and /mainlogtail streams allowed in all; beyond, 503. */
+  readonly logtailTotal: number;
   /** close() waits this long for requests in flight before cutting every connection. */
   readonly closeGraceMs: number;
   /** How long the stale-socket probe waits for an answer before deciding the socket is in use. */

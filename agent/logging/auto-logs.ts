@@ -4,7 +4,7 @@ import { closeSync, constants, openSync, readdirSync, unlinkSync } from 'node:fs
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Logger } from './types.js';
-import { pyStrRepr } from './py-repr.js';
+import { pyStrRepr } from '../python/repr.js';
 
 // The alphabet and length of Python's tempfile names, which supervisord uses for AUTO logs.
 const NAME_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789_';

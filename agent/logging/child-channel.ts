@@ -4,7 +4,8 @@ import { LogLevel, type Logger, type OutputSink } from './types.js';
 import { RotatingFile } from './rotating-file.js';
 import { BoundedBuffer, CaptureScanner } from './capture.js';
 import { stripAnsi } from './strip-ansi.js';
-import { decodeUtf8Strict, pyBytesRepr, pyStrRepr } from './py-repr.js';
+import { pyBytesRepr, pyStrRepr } from '../python/repr.js';
+import { decodeUtf8Strict } from '../python/utf8.js';
 import { sharedSyslogWriter, type SyslogWriter } from './syslog.js';
 
 export interface ChildLogChannelOptions {

@@ -1,6 +1,8 @@
-// A log file that rotates by size (supervisord's RotatingFileHandler semantics) and can be reopened or cleared.
-// Imports only node built-ins; used by the main log and by every child log channel.
+// A log file that rotates by size (supervisord's RotatingFileHandler semantics) and can be reopened or cleared,
+// and that tells its followers (log-writes.ts) what it wrote. Imports node built-ins and log-writes;
+// used by the main log and by every child log channel.
 import { closeSync, constants, existsSync, fstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { logWrites, LogWrites } from './log-writes.js';
 
 export interface RotatingFileOptions {
   readonly path: string;
@@ -10,6 +12,8 @@ export interface RotatingFileOptions {
   readonly backups?: number;
   /** Permission bits for files we create; the process umask is applied by the kernel. */
   readonly fileMode?: number;
+  /** Where writes, rotations and reopenings are announced; the daemon's table by default. */
+  readonly writes?: LogWrites;
 }
 
 // Reopening after a rotation truncates, like supervisord's open(name, 'wb'), but we keep O_APPEND so that
@@ -25,8 +29,13 @@ export class RotatingFile {
   private readonly maxbytes: number;
   private readonly backups: number;
   private readonly fileMode: number;
+  private readonly writes: LogWrites;
+  private readonly key: string;
   private fd: number | null = null;
   private currentSize = 0;
+  /** Identity of the open file, for followers to tell it from a file now at the same path. */
+  private ino = 0n;
+  private dev = 0n;
 
   /** Opens (creating if needed) the file in append mode; open errors propagate with their errno code. */
   constructor(opts: RotatingFileOptions) {
@@ -34,6 +43,8 @@ export class RotatingFile {
     this.maxbytes = opts.maxbytes ?? 0;
     this.backups = opts.backups ?? 0;
     this.fileMode = opts.fileMode ?? 0o666;
+    this.writes = opts.writes ?? logWrites;
+    this.key = LogWrites.key(opts.path);
     this.openWith('a');
   }
 
@@ -47,21 +58,28 @@ export class RotatingFile {
   }
 
   /**
-   * Appends every byte of buf synchronously, then rotates if the file reached maxbytes.
-   * One write is never split across files, so a file may exceed maxbytes by up to one write.
+   * Appends every byte of buf synchronously, then rotates if the file reached maxbytes: supervisord's
+   * RotatingFileHandler.emit writes the record, then doRollover rotates when `tell() >= maxBytes`.
+   * One write is never split across files, so a file may exceed maxbytes by up to one write (a
+   * single write larger than maxbytes fills a file of its own), exactly as supervisord's do.
    */
   write(buf: Buffer): void {
     const fd = this.requireFd();
     let done = 0;
     // writeSync may write fewer bytes than asked (signals, pipes, nearly full disks); loop until all are out.
     while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
-    if (this.maxbytes > 0) {
+    const followed = this.writes.followed(this.key);
+    if (this.maxbytes > 0 || followed) {
       // fstat rather than counting: with O_APPEND the position is the end of file, which includes any
       // bytes another writer of the same path added; supervisord's tell() sees the same thing.
       this.currentSize = fstatSync(fd).size;
-      if (this.currentSize >= this.maxbytes) this.rotate();
     } else {
       this.currentSize += buf.length;
+    }
+    if (followed) this.writes.emit(this.key, { kind: 'append', data: buf, end: this.currentSize, ino: this.ino, dev: this.dev });
+    if (this.maxbytes > 0 && this.currentSize >= this.maxbytes) {
+      this.rotate();
+      this.replaced();
     }
   }
 
@@ -69,6 +87,7 @@ export class RotatingFile {
   reopen(): void {
     this.close();
     this.openWith('a');
+    this.replaced();
   }
 
   /** Delete the file, then reopen it empty (clearLog / clearProcessLogs). */
@@ -81,6 +100,7 @@ export class RotatingFile {
       if (!isNoEntry(err)) throw err;
     }
     this.openWith('a');
+    this.replaced();
   }
 
   close(): void {
@@ -97,7 +117,15 @@ export class RotatingFile {
 
   private openWith(flags: 'a' | number): void {
     this.fd = openSync(this.path, flags, this.fileMode);
-    this.currentSize = fstatSync(this.fd).size;
+    const st = fstatSync(this.fd, { bigint: true });
+    this.currentSize = Number(st.size);
+    this.ino = st.ino;
+    this.dev = st.dev;
+  }
+
+  /** The path names another (or an emptied) file now: followers look again. */
+  private replaced(): void {
+    if (this.writes.followed(this.key)) this.writes.emit(this.key, { kind: 'replaced' });
   }
 
   /** Shift name.(i) -> name.(i+1) from the oldest kept backup down, name -> name.1, then start a fresh file. */

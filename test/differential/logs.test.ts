@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTmpDir } from '../helpers/tmp.js';
-import { programsDir } from '../helpers/paths.js';
+import { programsDir, PYTHON } from '../helpers/paths.js';
 import { startDaemon, supervisordAvailable, waitForLog, writeConf, type DaemonKind } from '../helpers/daemon.js';
 
 const skip = supervisordAvailable ? false : 'Debian supervisord 4.2.5 is not installed';
@@ -76,4 +76,39 @@ test('child logs, rotation backups and AUTO names match supervisord byte for byt
   const all = Array.from({ length: 10 }, (_, k) => String.fromCharCode(97 + k).repeat(99) + '\n').join('');
   assert.ok(all.endsWith(kept), 'backups + current file are a suffix of what was written');
   assert.equal(ours.files['talker.err'], Array.from({ length: 10 }, (_, k) => `err ${k}\n`).join(''));
+});
+
+/** Sizes (and contents) of a rotated log and its backups after the paced writes of paced-writes.py. */
+async function rotatedSizes(t: { after(fn: () => unknown): void }, kind: DaemonKind, writes: readonly number[]): Promise<Record<string, { size: number; text: string }>> {
+  const dir = makeTmpDir(t, `fv-rotation-${kind}-`);
+  const conf = writeConf(dir, `
+[program:sizes]
+command=${PYTHON} ${join(programsDir, 'paced-writes.py')} ${writes.join(' ')}
+startsecs=0
+autorestart=false
+stdout_logfile=${dir}/sizes.log
+stdout_logfile_maxbytes=3000
+stdout_logfile_backups=10
+stderr_logfile=NONE
+`);
+  const d = startDaemon(t, kind, dir, conf);
+  await waitForLog(d, /^INFO exited: sizes \(exit status 0; expected\)/, 30_000);
+  await d.stop();
+  const out: Record<string, { size: number; text: string }> = {};
+  for (const name of readdirSync(dir).filter((n) => n.startsWith('sizes.log')).sort()) {
+    const text = readFileSync(join(dir, name), 'latin1');
+    out[name] = { size: text.length, text };
+  }
+  return out;
+}
+
+test('rotated files have supervisord\'s sizes for the same writes: a write that passes maxbytes ends its file', { skip, timeout: 90_000 }, async (t) => {
+  // Each chunk arrives as one read. With maxbytes 3000: 1000+1000+1500 ends a file at 3500, a single
+  // 4000-byte write fills a file of its own, 2999+1 ends one at exactly 3000, 10+4096 one at 4106.
+  const writes = [1000, 1000, 1500, 4000, 2999, 1, 10, 4096, 100];
+  const [ours, theirs] = await Promise.all([rotatedSizes(t, 'fleetvisord', writes), rotatedSizes(t, 'supervisord', writes)]);
+  const sizes = (r: Record<string, { size: number }>): Record<string, number> => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.size]));
+  assert.deepEqual(sizes(ours), sizes(theirs));
+  assert.deepEqual(sizes(theirs), { 'sizes.log': 100, 'sizes.log.1': 4106, 'sizes.log.2': 3000, 'sizes.log.3': 4000, 'sizes.log.4': 3500 });
+  for (const name of Object.keys(theirs)) assert.equal(ours[name]?.text, theirs[name]?.text, `contents of ${name}`);
 });

@@ -12,6 +12,9 @@
 // supervisord_process_cpu_seconds_total        counter  group, name          user+system CPU of the current pid (0 when none)
 // supervisord_process_resident_memory_bytes    gauge    group, name          RSS of the current pid (0 when none)
 // supervisord_process_output_bytes_total       counter  group, name, channel bytes read from the child's stdout/stderr pipe
+// fleetvisor_process_healthy                   gauge    group, name          healthcheck_*: 1 healthy, 0 unhealthy (absent without a check or before its first verdict)
+// fleetvisor_process_health_restarts_total     counter  group, name          restarts made because health checks failed
+// fleetvisor_process_memory_restarts_total     counter  group, name          restarts made because of memory_limit
 // supervisord_daemon_up                        gauge    -                    1 (the daemon answered)
 // supervisord_daemon_info                      gauge    version, fleetvisor_version, identification   1
 // supervisord_daemon_state                     gauge    -                    getState statecode (1 RUNNING)
@@ -23,7 +26,7 @@ import type { Counter, Gauge, Registry } from 'prom-client';
 import { FLEETVISOR_VERSION, SUPERVISOR_VERSION } from '../../version.js';
 import type { MetricsSnapshot } from './collect.js';
 
-/** The statenames of the wire (reference 2.1), in code order. */
+/** The statenames of the wire, in code order. */
 const STATES = ['STOPPED', 'STARTING', 'RUNNING', 'BACKOFF', 'STOPPING', 'EXITED', 'FATAL', 'UNKNOWN'] as const;
 /** node_exporter's "up": the process has (or is about to have, or is losing) a live pid. */
 const UP_STATES: ReadonlySet<string> = new Set(['STARTING', 'RUNNING', 'STOPPING']);
@@ -58,6 +61,9 @@ function processMetrics(m: Scrape, snap: MetricsSnapshot): void {
   const cpu = m.counter('supervisord_process_cpu_seconds_total', 'User and system CPU seconds of the running process (0 when it has no pid).', id);
   const rss = m.gauge('supervisord_process_resident_memory_bytes', 'Resident memory of the running process in bytes (0 when it has no pid).', id);
   const output = m.counter('supervisord_process_output_bytes_total', 'Bytes the daemon read from the process\'s stdout or stderr pipe, over all its spawns.', [...id, 'channel']);
+  const healthy = m.gauge('fleetvisor_process_healthy', 'healthcheck_*: 1 when the last checks passed, 0 after healthcheck_retries failures in a row.', id);
+  const healthRestarts = m.counter('fleetvisor_process_health_restarts_total', 'Restarts made because the health check failed.', id);
+  const memoryRestarts = m.counter('fleetvisor_process_memory_restarts_total', 'Restarts made because the process passed its memory_limit.', id);
 
   for (const { info, stats } of snap.processes) {
     const labels = { group: info.group, name: info.name };
@@ -73,6 +79,9 @@ function processMetrics(m: Scrape, snap: MetricsSnapshot): void {
     rss.set(labels, stats?.rss_bytes ?? 0);
     output.inc({ ...labels, channel: 'stdout' }, stats?.stdout_bytes ?? 0);
     output.inc({ ...labels, channel: 'stderr' }, stats?.stderr_bytes ?? 0);
+    if (stats?.health === 'healthy' || stats?.health === 'unhealthy') healthy.set(labels, stats.health === 'healthy' ? 1 : 0);
+    healthRestarts.inc(labels, stats?.health_restarts ?? 0);
+    memoryRestarts.inc(labels, stats?.memory_restarts ?? 0);
   }
 }
 

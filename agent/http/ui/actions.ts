@@ -4,7 +4,7 @@
 import type { Logger } from '../../logging/types.js';
 import { Faults, isRpcFault, type RpcFault } from '../../rpc/faults.js';
 import type { RpcHandler } from '../types.js';
-import { pyCtime } from './py-text.js';
+import { pyCtime } from '../../python/time.js';
 
 export const ACTIONS = ['refresh', 'stopall', 'restartall', 'start', 'stop', 'restart', 'clearlog'] as const;
 export type UiAction = (typeof ACTIONS)[number];

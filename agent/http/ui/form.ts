@@ -1,5 +1,5 @@
 // The web UI's form, as supervisord builds it: the query string and, for POST, the urlencoded body
-// merged into one map, and the bounded read of that body. Imports the URI helpers only.
+// merged into one map, and the bounded read of that body (urlencoded only). Imports the URI helpers only.
 import type { IncomingMessage } from 'node:http';
 import { unquote } from '../uri.js';
 
@@ -34,11 +34,21 @@ export function buildForm(query: string, body: string): WebForm {
   return { fields, body: bodyFields };
 }
 
-export type BodyResult = { readonly text: string } | { readonly status: 411 | 413 } | null;
+export type BodyResult = { readonly text: string } | { readonly status: 411 | 413 | 415 } | null;
+
+/**
+ * True for the one encoding the page's forms are sent in (it sends no multipart form). Anything
+ * else, text/plain above all (a cross-site form may send it without asking), is not a form here.
+ */
+export function isFormEncoded(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
 
 /**
  * The POST body as text (UTF-8, bad bytes replaced). Like medusa's collector it needs a
- * Content-Length (411 otherwise); unlike it, the size is bounded (413). null: the client left.
+ * Content-Length (411 otherwise); unlike it, the size is bounded (413) and only a urlencoded
+ * form is read (415, unread, otherwise: supervisord parses any body as one). null: the client left.
  */
 export async function readFormBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   const raw = req.headers['content-length'];
@@ -46,6 +56,7 @@ export async function readFormBody(req: IncomingMessage, maxBytes: number): Prom
   const length = Number(raw);
   if (!Number.isSafeInteger(length) || length < 0) return { status: 411 };
   if (length > maxBytes) return { status: 413 };
+  if (!isFormEncoded(req.headers['content-type'])) return { status: 415 };
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -8,9 +8,9 @@ import { sendError } from '../responses.js';
 import type { HttpRoute, RpcHandler } from '../types.js';
 import { decodeRequestUri } from '../uri.js';
 import { isProcessAction, processExists, runAction, toAction, type UiAction } from './actions.js';
-import { CSRF_FIELD, FormTokens } from './csrf.js';
+import { CSRF_FIELD, FormTokens, TOKEN_LIFETIME_MS } from './csrf.js';
 import { buildForm, readFormBody, type WebForm } from './form.js';
-import { pyQuote } from './py-text.js';
+import { pyQuote } from '../../python/urllib.js';
 import { render, STATIC_DIR } from './render.js';
 import { sendBody, sendPage, sendRedirect } from './respond.js';
 import { serverUrl } from './server-url.js';
@@ -43,8 +43,8 @@ const CONFIRM: Readonly<Record<Exclude<UiAction, 'refresh'>, { readonly prompt: 
   restartall: { prompt: () => 'Restart all processes?', button: 'Restart All' },
 };
 
-const TOKEN_REFUSED = 'Nothing was done: the form had no valid token (it may predate a restart of the daemon). '
-  + 'Use the buttons below to try again.';
+const TOKEN_REFUSED = 'Nothing was done: the form had no valid token (a page is good for '
+  + `${TOKEN_LIFETIME_MS / 60_000} minutes, and not across a restart of the daemon). Use the buttons below to try again.`;
 
 interface ConfirmBox {
   readonly prompt: string;
@@ -66,8 +66,8 @@ function splitUri(uri: string): { path: string; query: string } {
 }
 
 export function createWebUi(opts: WebUiOptions): HttpRoute {
-  const tokens = new FormTokens();
   const now = opts.now ?? (() => new Date());
+  const tokens = new FormTokens({ now: () => now().getTime() });
   const actionDeps = { rpc: opts.rpc, log: opts.log, waitMs: opts.actionWaitMs ?? DEFAULT_ACTION_WAIT_MS, now };
   const maxFormBytes = opts.maxFormBytes ?? DEFAULT_MAX_FORM_BYTES;
 

@@ -5,7 +5,7 @@ import { makeNamespec } from '../../rpc/names.js';
 import { toProcessInfoList } from '../../rpc/wire-types.js';
 import type { RpcHandler } from '../types.js';
 import type { ProcessAction } from './actions.js';
-import { pyQuote } from './py-text.js';
+import { pyQuote } from '../../python/urllib.js';
 
 /** A button of the page's one form: posts `action` for `processname`. */
 export interface PostAction { readonly kind: 'post'; readonly label: string; readonly action: ProcessAction; readonly formaction: string }

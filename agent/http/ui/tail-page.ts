@@ -2,7 +2,7 @@
 // stdout log, read through the API, or supervisord's error text in their place.
 import { Faults, isRpcFault } from '../../rpc/faults.js';
 import type { RpcHandler } from '../types.js';
-import { pyQuote } from './py-text.js';
+import { pyQuote } from '../../python/urllib.js';
 
 export interface TailPage {
   /** What follows "Supervisor tail of process " in the title: the name, or Python's `None`. */

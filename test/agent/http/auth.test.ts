@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { makeAuthCheck } from '../../../agent/http/auth.js';
 import { errorBody } from '../../../agent/http/responses.js';
 import { SUPERVISORCTL } from '../../helpers/paths.js';
-import { basic, exchange, RawClient, rpcRequest, stableHead, startServer } from './harness.js';
+import { connect } from 'node:net';
+import { basic, exchange, RawClient, rpcRequest, stableHead, startServer, type Target } from './harness.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -59,9 +60,11 @@ test('a refused request gets medusa\'s 401, byte for byte, and the connection is
     const client = await RawClient.connect(h.target);
     client.send(req);
     const res = await client.readResponse();
+    // The log streams' answers, refusals included, all say nosniff (supervisord's none do).
+    const nosniff = /^GET \/(main)?logtail/.test(req) ? ['X-Content-Type-Options: nosniff'] : [];
     assert.equal(stableHead(res.head), [
       'HTTP/1.1 401 Unauthorized', 'Server: Medusa/1.12', 'Date: <date>', 'Connection: close',
-      'WWW-Authenticate: Basic realm="default"', `Content-Length: ${body.length}`, 'Content-Type: text/html',
+      'WWW-Authenticate: Basic realm="default"', ...nosniff, `Content-Length: ${body.length}`, 'Content-Type: text/html',
     ].join('\r\n'), req);
     assert.deepEqual(res.body, body);
     await client.waitClosed();
@@ -69,6 +72,61 @@ test('a refused request gets medusa\'s 401, byte for byte, and the connection is
   assert.equal(h.rpc.calls.length, 0);
   assert.ok(!h.log.lines.some((l) => l.includes('123') || l.includes('wrong')));
   assert.ok(!h.log.lines.some((l) => l.includes('without any HTTP authentication')));
+});
+
+/** Sends the whole request, then reads until the server closes; any socket error (EPIPE, ECONNRESET) is reported. */
+function sendWhole(target: Target, request: Buffer): Promise<{ answer: string; error: string | null }> {
+  return new Promise((resolve) => {
+    const socket = 'port' in target ? connect(target.port, '127.0.0.1') : connect(target.path);
+    const chunks: Buffer[] = [];
+    let error: string | null = null;
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    socket.on('error', (err: NodeJS.ErrnoException) => { error ??= err.code ?? err.message; });
+    socket.on('close', () => resolve({ answer: Buffer.concat(chunks).toString('latin1'), error }));
+    socket.write(request);
+  });
+}
+
+const bigCall = (auth: string): Buffer =>
+  Buffer.from(rpcRequest('test.echo', `<param><value><string>${'x'.repeat(2 * 1024 * 1024)}</string></value></param>\n`, auth));
+
+test('a refused client finishes sending its body and reads the 401, over TCP and unix, in a row and at once', async (t) => {
+  for (const unix of [false, true]) {
+    const h = await startServer(t, { unix, username: 'user', password: '123' });
+    const request = bigCall(basic('user', 'wrong'));
+    for (let i = 0; i < 20; i++) {
+      const r = await sendWhole(h.target, request);
+      assert.equal(r.error, null, `${unix ? 'unix' : 'tcp'} #${i}`);
+      assert.match(r.answer, /^HTTP\/1\.1 401 Unauthorized\r\n/, `${unix ? 'unix' : 'tcp'} #${i}`);
+    }
+    const together = await Promise.all(Array.from({ length: 12 }, () => sendWhole(h.target, request)));
+    for (const r of together) {
+      assert.equal(r.error, null);
+      assert.match(r.answer, /^HTTP\/1\.1 401 Unauthorized\r\n/);
+    }
+    // A chunked body is read to its end too.
+    const chunked = Buffer.from(`POST /RPC2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n100000\r\n${'y'.repeat(0x100000)}\r\n0\r\n\r\n`);
+    const r = await sendWhole(h.target, chunked);
+    assert.equal(r.error, null);
+    assert.match(r.answer, /^HTTP\/1\.1 401 Unauthorized\r\n/);
+    assert.equal(h.rpc.calls.length, 0);
+  }
+});
+
+test('a refused request with a body over the limit gets 413, unread, as an accepted one does', async (t) => {
+  const h = await startServer(t, { username: 'user', password: '123', options: { maxBodyBytes: 64 * 1024 } });
+  for (const auth of ['', basic('user', 'wrong'), basic('user', '123')]) {
+    const client = await RawClient.connect(h.target);
+    client.send(`POST /RPC2 HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: text/xml\r\nContent-Length: 100000\r\n\r\n`);
+    const res = await client.readResponse();
+    assert.equal(res.status, 413, auth);
+    await client.waitClosed();
+  }
+  const client = await RawClient.connect(h.target);
+  client.send(`POST /RPC2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n20000\r\n${'z'.repeat(0x20000)}\r\n`);
+  assert.equal((await client.readResponse()).status, 413);
+  await client.waitClosed();
+  assert.equal(h.rpc.calls.length, 0);
 });
 
 test('correct credentials pass, whatever the case of the header name and scheme', async (t) => {

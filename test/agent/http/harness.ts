@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { HttpServerConfig } from '../../../agent/config/types.js';
 import type { HttpRoute, HttpServerOptions, LogLocator, RpcHandler } from '../../../agent/http/types.js';
+import type { LogWriteListener } from '../../../agent/logging/log-writes.js';
 import { openHttpServers, type HttpServers } from '../../../agent/http/server.js';
 import { Faults, RpcFault } from '../../../agent/rpc/faults.js';
 import type { XmlRpcValue } from '../../../agent/rpc/value.js';
@@ -43,11 +44,12 @@ export class FakeRpc implements RpcHandler {
   }
 }
 
-/** Process logs by namespec: a path, null (no log), or absent (BAD_NAME). */
+/** Process logs by namespec: a path, null (no log), or absent (BAD_NAME); write notices only when a test sets watchWrites. */
 export class FakeLogs implements LogLocator {
   readonly stdout = new Map<string, string | null>();
   readonly stderr = new Map<string, string | null>();
   main: string | null = null;
+  watchWrites?: (path: string, listener: LogWriteListener) => () => void;
 
   processLog(namespec: string, channel: 'stdout' | 'stderr'): string | null | 'BAD_NAME' {
     const table = channel === 'stdout' ? this.stdout : this.stderr;
@@ -134,9 +136,12 @@ export class RawClient {
     socket.on('error', () => undefined);
   }
 
-  static connect(target: Target): Promise<RawClient> {
+  /** localAddress: the loopback address to connect from (127.0.0.2 ... are other clients of the same host). */
+  static connect(target: Target, localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = 'port' in target ? connect(target.port, '127.0.0.1') : connect(target.path);
+      const s = 'port' in target
+        ? connect({ port: target.port, host: '127.0.0.1', ...(localAddress === undefined ? {} : { localAddress }) })
+        : connect(target.path);
       s.once('connect', () => resolve(new RawClient(s)));
       s.once('error', reject);
     });
@@ -225,8 +230,8 @@ const supervisorctlRequest = (path: string, host: string, auth = ''): string =>
 export interface Stream { client: RawClient; head: string; body(): Buffer; ended(): boolean }
 
 /** Open a tail stream with supervisorctl's request and wait for the head. */
-export async function openStream(target: Target, path: string, auth = ''): Promise<Stream> {
-  const client = await RawClient.connect(target);
+export async function openStream(target: Target, path: string, auth = '', localAddress?: string): Promise<Stream> {
+  const client = await RawClient.connect(target, localAddress);
   client.send(supervisorctlRequest(path, 'port' in target ? `127.0.0.1:${target.port}` : '', auth));
   await waitFor(() => client.data.includes('\r\n\r\n'), { what: 'the response head' });
   const end = client.data.indexOf('\r\n\r\n');

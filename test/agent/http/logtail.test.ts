@@ -6,9 +6,11 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, readdirSync, readlinkSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpDate } from '../../../agent/http/responses.js';
+import { LogWrites } from '../../../agent/logging/log-writes.js';
+import { RotatingFile, type RotatingFileOptions } from '../../../agent/logging/rotating-file.js';
 import { SUPERVISORCTL } from '../../helpers/paths.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { basic, bodyIs, exchange, openStream, RawClient, stableHead, startServer, withLog } from './harness.js';
+import { basic, bodyIs, exchange, openStream, RawClient, stableHead, startServer, withLog, type Harness, type Stream } from './harness.js';
 
 /** How many of our own fds are open on this path (0 once a stream has let go of the file). */
 function fdsOn(path: string): number {
@@ -32,7 +34,7 @@ test('the stream starts with the last 1024 bytes, with supervisord\'s headers, c
   assert.equal(stableHead(s.head), [
     'HTTP/1.1 200 OK', 'Server: Medusa/1.12', 'Date: <date>',
     `Last-Modified: ${httpDate(statSync(file).mtime)}`,
-    'Content-Type: text/plain;charset=utf-8', 'X-Accel-Buffering: no', 'Transfer-Encoding: chunked',
+    'Content-Type: text/plain;charset=utf-8', 'X-Accel-Buffering: no', 'X-Content-Type-Options: nosniff', 'Transfer-Encoding: chunked',
   ].join('\r\n'));
   await bodyIs(s, content.subarray(3000 - 1024), 'the initial 1024 bytes');
 });
@@ -120,6 +122,7 @@ test('404 for unknown names, bad channels, no log, missing files; 400 for other 
     const res = await exchange(h.target, req);
     assert.equal(res.status, status, req);
     assert.equal(res.header('content-type'), 'text/html', req);
+    assert.equal(res.header('x-content-type-options'), 'nosniff', req);
   }
   // A HEAD is refused too; its reply has the head only (node, rightly, sends no body to a HEAD).
   const head = await RawClient.connect(h.target);
@@ -130,14 +133,14 @@ test('404 for unknown names, bad channels, no log, missing files; 400 for other 
   assert.equal((await exchange(h.target, get('/mainlogtail'))).status, 404);
 });
 
-test('/mainlogtail streams the main log, without X-Accel-Buffering', async (t) => {
+test('/mainlogtail streams the main log, without X-Accel-Buffering, with nosniff', async (t) => {
   const h = await startServer(t);
   h.logs.main = join(h.dir, 'supervisord.log');
   writeFileSync(h.logs.main, '2026-01-01 00:00:00,000 INFO supervisord started\n');
   const s = await openStream(h.target, '/mainlogtail');
   t.after(() => s.client.destroy());
   assert.equal(stableHead(s.head).split('\r\n').slice(3).join('|'),
-    `Last-Modified: ${httpDate(statSync(h.logs.main).mtime)}|Content-Type: text/plain;charset=utf-8|Transfer-Encoding: chunked`);
+    `Last-Modified: ${httpDate(statSync(h.logs.main).mtime)}|Content-Type: text/plain;charset=utf-8|X-Content-Type-Options: nosniff|Transfer-Encoding: chunked`);
   await bodyIs(s, '2026-01-01 00:00:00,000 INFO supervisord started\n', 'the main log');
 });
 
@@ -216,4 +219,142 @@ test('the real supervisorctl tail -f reads the stream (inet and unix), and ends 
     assert.equal(await exited, 0);
     assert.equal(err, '');
   }
+});
+
+/** No look at the files for an hour: whatever a stream gets below, the writer's notice brought it. */
+const NO_LOOK = { logtailPollMs: 3_600_000 };
+
+/** A log `name` written by a RotatingFile whose writes are announced to the server's streams. */
+function writtenLog(t: { after(fn: () => void): void }, h: Harness, name: string, opts: Omit<RotatingFileOptions, 'path' | 'writes'> = {}): { file: string; log: RotatingFile } {
+  const writes = new LogWrites();
+  h.logs.watchWrites = (path, listener) => writes.subscribe(path, listener);
+  const file = join(h.dir, `${name}.log`);
+  const log = new RotatingFile({ path: file, writes, ...opts });
+  t.after(() => log.close());
+  h.logs.stdout.set(name, file);
+  return { file, log };
+}
+
+test('the daemon\'s own writes reach every stream without a look at the file, from a reused buffer', async (t) => {
+  const h = await startServer(t, { options: NO_LOOK });
+  const { log } = writtenLog(t, h, 'foo');
+  log.write(Buffer.from('before\n'));
+  const streams = await Promise.all(Array.from({ length: 20 }, () => openStream(h.target, '/logtail/foo')));
+  t.after(() => { for (const s of streams) s.client.destroy(); });
+  for (const s of streams) await bodyIs(s, 'before\n', 'the start');
+  // The children's output arrives in one reused read buffer: what a stream keeps must be its own copy.
+  const shared = Buffer.alloc(64);
+  let expected = 'before\n';
+  for (let i = 0; i < 200; i++) {
+    const line = `line ${i} ${'y'.repeat(i % 30)}\n`;
+    const n = shared.write(line, 'latin1');
+    log.write(shared.subarray(0, n));
+    shared.fill('X');
+    expected += line;
+  }
+  for (const s of streams) await bodyIs(s, expected, 'every line, once, in order');
+});
+
+test('rotation, reopening and clearing by the writer are followed without a look at the file', async (t) => {
+  const h = await startServer(t, { options: NO_LOOK });
+  const { file, log } = writtenLog(t, h, 'foo', { maxbytes: 100, backups: 3 });
+  log.write(Buffer.from('gen0 start\n'));
+  const s = await openStream(h.target, '/logtail/foo');
+  t.after(() => s.client.destroy());
+  let expected = 'gen0 start\n';
+  await bodyIs(s, expected, 'the first generation');
+  for (let gen = 0; gen < 6; gen++) {
+    // Three 40-byte lines cross 100 bytes: the third one ends the file, the next goes to a new one.
+    for (let i = 0; i < 3; i++) {
+      const line = `gen${gen} line ${i} `.padEnd(39, '.') + '\n';
+      log.write(Buffer.from(line));
+      expected += line;
+    }
+    const next = `gen${gen + 1} start\n`;
+    log.write(Buffer.from(next));
+    expected += next;
+    await bodyIs(s, expected, `rotation ${gen}`);
+  }
+  // An external logrotate moves the file away, then the daemon reopens it (SIGUSR2).
+  renameSync(file, `${file}.moved`);
+  log.write(Buffer.from('last words in the moved file\n'));
+  log.reopen();
+  log.write(Buffer.from('after reopen\n'));
+  expected += 'last words in the moved file\nafter reopen\n';
+  await bodyIs(s, expected, 'the reopened file');
+  log.clear();
+  log.write(Buffer.from('after clear\n'));
+  expected += 'after clear\n';
+  await bodyIs(s, expected, 'the cleared file');
+});
+
+test('bytes another process appends before the daemon\'s write are sent first, in file order', async (t) => {
+  const h = await startServer(t, { options: NO_LOOK });
+  const { file, log } = writtenLog(t, h, 'foo');
+  log.write(Buffer.from('ours 1\n'));
+  const s = await openStream(h.target, '/logtail/foo');
+  t.after(() => s.client.destroy());
+  await bodyIs(s, 'ours 1\n', 'the start');
+  appendFileSync(file, 'theirs\n');
+  log.write(Buffer.from('ours 2\n'));
+  await bodyIs(s, 'ours 1\ntheirs\nours 2\n', 'both writers, in file order');
+});
+
+test('a reader that stops reading holds its stream back, then gets every byte once', async (t) => {
+  const h = await startServer(t, { unix: true, options: NO_LOOK });
+  const { log } = writtenLog(t, h, 'foo');
+  const s = await openStream(h.target, '/logtail/foo');
+  t.after(() => s.client.destroy());
+  s.client.socket.pause();
+  const parts: Buffer[] = [];
+  for (let i = 0; i < 128; i++) {
+    const part = Buffer.alloc(64 * 1024, 97 + (i % 26));
+    log.write(part);
+    parts.push(part);
+  }
+  s.client.socket.resume();
+  await bodyIs(s, Buffer.concat(parts), 'all 8 MiB');
+});
+
+/** The status and body of a refused (Content-Length) answer; the head of a stream. */
+function answerOf(stream: Stream): { status: number; body: string } {
+  const text = stream.client.data.toString('latin1');
+  const end = text.indexOf('\r\n\r\n');
+  return { status: Number(text.split(' ')[1]), body: text.slice(end + 4) };
+}
+
+test('streams are capped per client address and in total; beyond, a status and a one-line reason', async (t) => {
+  const h = await startServer(t, { options: { logtailPerClient: 2, logtailTotal: 3 } });
+  withLog(h, 'foo', 'x\n');
+  h.logs.main = join(h.dir, 'main.log');
+  writeFileSync(h.logs.main, 'main\n');
+  const open: Stream[] = [];
+  t.after(() => { for (const s of open) s.client.destroy(); });
+  const from = async (address: string, path = '/logtail/foo'): Promise<Stream> => {
+    const s = await openStream(h.target, path, '', address);
+    open.push(s);
+    return s;
+  };
+  assert.equal(answerOf(await from('127.0.0.1')).status, 200);
+  const second = await from('127.0.0.1', '/mainlogtail');
+  assert.equal(answerOf(second).status, 200);
+  const third = await from('127.0.0.1');
+  await waitFor(() => answerOf(third).body.endsWith('\n'), { what: 'the refusal' });
+  assert.match(third.head, /^HTTP\/1\.1 429 Too Many Requests\r\n/);
+  assert.match(third.head, /\r\nContent-Type: text\/plain;charset=utf-8\r\nX-Content-Type-Options: nosniff$/);
+  assert.equal(answerOf(third).body, 'Too many log streams from this client: 2 at most; end one and retry\n');
+  assert.equal(answerOf(await from('127.0.0.2')).status, 200);
+  const over = await from('127.0.0.3', '/mainlogtail');
+  await waitFor(() => answerOf(over).body.endsWith('\n'), { what: 'the refusal' });
+  assert.match(over.head, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+  assert.equal(answerOf(over).body, 'Too many log streams on this server: 3 at most; retry later\n');
+  // A stream that ends gives its place back.
+  second.client.destroy();
+  let again: Stream | null = null;
+  await waitFor(async () => {
+    const s = await from('127.0.0.1');
+    if (answerOf(s).status === 200) again = s;
+    else s.client.destroy();
+    return again !== null;
+  }, { what: 'a place once a stream ended' });
 });

@@ -114,6 +114,11 @@ test('a POST without the page\'s token is refused with 403 and changes nothing',
   assert.equal(messageOf(retry), 'Process web restarted');
   assert.notEqual(pidOf((await ui.get('/')).body, 'web'), pid);
   assert.ok(!logLines(ui.daemon.mainLog()).some((l) => l.startsWith('INFO stopped: idle')));
+  // A text/plain body (what a cross-site form may send unasked) is no form, even with a good token.
+  const plain = await ui.post('/index.html?processname=web', { action: 'stop', csrf_token: tokenOf((await ui.get('/')).body) },
+    { headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(plain.status, 415);
+  assert.equal(await ui.state('web'), 'RUNNING');
 });
 
 test('a legacy GET action link does not act: the page asks for confirmation, one click does it', { timeout: 90_000 }, async (t) => {

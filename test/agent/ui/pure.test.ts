@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { buildForm, parseQsl } from '../../../agent/http/ui/form.js';
-import { pyCtime, pyQuote } from '../../../agent/http/ui/py-text.js';
+import { pyCtime } from '../../../agent/python/time.js';
+import { pyQuote } from '../../../agent/python/urllib.js';
 import { serverUrl } from '../../../agent/http/ui/server-url.js';
 import { PYTHON } from '../../helpers/paths.js';
 
