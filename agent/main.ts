@@ -13,7 +13,7 @@ import { checkPidfile, removePidfile } from './daemon/pidfile.js';
 import { dropPrivileges } from './daemon/privileges.js';
 import { ensureRlimits } from './daemon/rlimits.js';
 import { FcgiSocketError } from './process/errors.js';
-import { SUPERVISOR_VERSION } from './version.js';
+import { FLEETVISOR_VERSION, SUPERVISOR_VERSION } from './version.js';
 import { SpawnRoute } from './process/spawn-route.js';
 
 
@@ -63,7 +63,11 @@ async function main(): Promise<void> {
     throw err;
   }
   if (args.help) { process.stdout.write(USAGE); return; }
-  if (args.version) { process.stdout.write(`${SUPERVISOR_VERSION}\n`); return; }
+  // -v is supervisord's (scripts parse it); --version also names the package (`fleetvisor-hub --version`'s).
+  if (args.version) {
+    process.stdout.write(args.longVersion ? `fleetvisor ${FLEETVISOR_VERSION} (supervisord ${SUPERVISOR_VERSION})\n` : `${SUPERVISOR_VERSION}\n`);
+    return;
+  }
   const cwd = child?.originalCwd ?? process.cwd();
   if (args.configfile === null && process.getuid?.() === 0) process.stderr.write(ROOT_SEARCH_WARNING);
   // The path as given (read relative to cwd): supervisord shows it unchanged in its messages.

@@ -1,5 +1,6 @@
 // fleetvisord's command line: supervisord's flags, their converters and its usage-error texts.
 import type { SupervisordOverrides } from '../config/types.js';
+import { pyRepr } from '../python/repr.js';
 import { cliConverters } from './cli-converters.js';
 import { getopt, GetoptError, type OptionSpec } from './getopt.js';
 
@@ -7,6 +8,8 @@ export interface DaemonArgs {
   readonly configfile: string | null;
   readonly help: boolean;
   readonly version: boolean;
+  /** The version was asked for as --version (ours: the package's version too), not -v (supervisord's). */
+  readonly longVersion: boolean;
   readonly overrides: SupervisordOverrides;
   readonly profileOptions: string | null;
 }
@@ -57,7 +60,7 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonArgs {
     const key = (spec as Spec).key;
     // Like supervisord's handlers, -h and -v act where they stand: options after them are never looked at.
     if (key === 'help' || key === 'version') {
-      return { configfile: null, help: key === 'help', version: key === 'version', overrides: {}, profileOptions: null };
+      return { configfile: null, help: key === 'help', version: key === 'version', longVersion: opt === '--version', overrides: {}, profileOptions: null };
     }
     const convert = cliConverters[key as keyof typeof cliConverters];
     if (convert && value !== null) {
@@ -78,15 +81,10 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonArgs {
     configfile: str('configfile') ?? null,
     help: false,
     version: false,
+    longVersion: false,
     overrides: overrides as SupervisordOverrides,
     profileOptions: str('profile_options') ?? null,
   };
-}
-
-/** Python's repr() of a str, as supervisord's messages show values. */
-export function pyRepr(s: string): string {
-  if (s.includes("'") && !s.includes('"')) return `"${s}"`;
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 export const USAGE = `fleetvisord: keeps a set of programs running (a supervisord 4.2.5 drop-in).
@@ -98,7 +96,8 @@ Options (each overrides the same-named [supervisord] setting):
 -n/--nodaemon               stay in the foreground (nodaemon=true)
 -s/--silent                 with -n, do not copy the log to stdout (silent=true)
 -h/--help                   show this text and exit
--v/--version                print the supervisord version implemented and exit
+-v                          print the supervisord version implemented (4.2.5) and exit
+--version                   print fleetvisor's version and the supervisord version, and exit
 -u/--user USER              switch to this user (name or uid) at start
 -m/--umask UMASK            umask of the daemon (octal, default 022)
 -d/--directory DIR          directory to change to once daemonized
