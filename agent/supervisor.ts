@@ -9,11 +9,13 @@ import { createDaemonEventState, TickTracker, type DaemonEventState } from './ev
 import type { Logger } from './logging/types.js';
 import type { Clock } from './process/clock.js';
 import { createFcgiSocket } from './process/fcgi-socket.js';
-import { ProcessGroup } from './process/group.js';
+import { DependencyGraph } from './process/dependency-graph.js';
+import { ProcessGroup, sortByPriority } from './process/group.js';
+import { MemoryWatch } from './process/memory-watch.js';
 import { PassSpawner } from './process/pass-spawner.js';
 import type { Spawner } from './process/spawner.js';
-import { Subprocess } from './process/subprocess.js';
-import { SupervisorState, type SupervisorStateCode, stateName } from './process/states.js';
+import { Subprocess, type DependencyState } from './process/subprocess.js';
+import { ProcessState as S, STOPPED_STATES, SupervisorState, type SupervisorStateCode, stateName } from './process/states.js';
 import { ChildLogFactory, type AutoPaths } from './child-logs.js';
 
 export interface SupervisorDeps {
@@ -36,6 +38,7 @@ const MAX_SLEEP_MS = 1000;
 const SHUTDOWN_REPORT_EVERY_S = 3;
 /** Spawns per loop pass before yielding to the event loop (see #tickAll). */
 const SPAWN_BATCH = 16;
+const NO_DEPENDENCIES: DependencyState = { ready: true, blocked: null };
 
 export class Supervisor {
   #state: SupervisorStateCode = SupervisorState.RUNNING;
@@ -61,6 +64,9 @@ export class Supervisor {
   readonly #pools = new Map<string, EventListenerPool>();
   readonly #events: DaemonEventState;
   #dispatchQueued = false;
+  /** depends_on between the active groups' processes; rebuilt after a group is added or removed. */
+  #graph: DependencyGraph | null = null;
+  readonly #memory = new MemoryWatch(() => this.groups.flatMap((g) => g.processes));
 
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
@@ -85,6 +91,20 @@ export class Supervisor {
   /** Groups in priority order (ties by name, then later additions last). */
   get groups(): ProcessGroup[] { return sortGroups([...this.#groups.values()]); }
   group(name: string): ProcessGroup | undefined { return this.#groups.get(name); }
+  /** depends_on between the running groups' processes. */
+  get dependencies(): DependencyGraph { return this.#graph ??= new DependencyGraph(this.groups); }
+
+  /** A process may start once every dependency is RUNNING; a FATAL one blocks it, with that as reason. */
+  #dependencyState(proc: Subprocess): DependencyState {
+    const deps = this.dependencies.dependenciesOf(proc);
+    if (deps.length === 0) return NO_DEPENDENCIES;
+    let ready = true;
+    for (const d of deps) {
+      if (d.state === S.FATAL) return { ready: false, blocked: `dependency ${d.groupName}:${d.config.name} is FATAL` };
+      if (d.state !== S.RUNNING) ready = false;
+    }
+    return { ready, blocked: null };
+  }
 
   /**
    * Creates every configured group (AUTO logs, fcgi socket checks; throws FcgiSocketError), as
@@ -100,6 +120,7 @@ export class Supervisor {
   start(): void {
     this.createGroups();
     this.#running = true;
+    this.#memory.start();
     this.#deps.bus.notify({ type: 'SUPERVISOR_STATE_CHANGE', to: 'RUNNING' });
     this.#schedule(0);
   }
@@ -144,11 +165,13 @@ export class Supervisor {
       isDaemonRunning: () => this.#state === SupervisorState.RUNNING,
       requestTick: () => this.requestTick(),
       fcgiSocket,
+      dependencies: () => (proc === undefined ? NO_DEPENDENCIES : this.#dependencyState(proc)),
       });
       member?.attach(proc);
       return proc;
     });
     this.#groups.set(config.name, new ProcessGroup(config, processes));
+    this.#graph = null;
     this.#deps.bus.notify({ type: 'PROCESS_GROUP_ADDED', groupName: config.name });
     this.requestTick();
     return true;
@@ -160,6 +183,7 @@ export class Supervisor {
     if (!group) return false;
     if (group.unstopped().length > 0) return false;
     this.#groups.delete(name);
+    this.#graph = null;
     this.#pools.get(name)?.close();
     this.#pools.delete(name);
     this.#deps.bus.notify({ type: 'PROCESS_GROUP_REMOVED', groupName: name });
@@ -232,7 +256,7 @@ export class Supervisor {
       this.#stopQueue = this.groups;
       this.#deps.bus.notify({ type: 'SUPERVISOR_STATE_CHANGE', to: 'STOPPING' });
     }
-    if (stopping) this.#stopQueue?.at(-1)?.stopAll();
+    if (stopping) this.#stopGroup(this.#stopQueue?.at(-1));
     const now = this.#deps.clock.now();
     const yielded = this.#tickAll(now);
     this.#eventsPass(now);
@@ -243,6 +267,36 @@ export class Supervisor {
     }
     if (yielded) this.requestTick();
     else this.#schedule(this.#sleepMs(now));
+  }
+
+  /**
+   * The shutdown step for the group at the end of the stop queue: supervisord's stopAll, except that
+   * with depends_on a process is stopped only once everything that depends on it is stopped, and
+   * those dependents (in any group) are stopped first.
+   */
+  #stopGroup(group: ProcessGroup | undefined): void {
+    if (group === undefined) return;
+    const graph = this.dependencies;
+    if (graph.empty) {
+      group.stopAll();
+      return;
+    }
+    const seen = new Set<Subprocess>();
+    const stopFreed = (proc: Subprocess): void => {
+      if (seen.has(proc)) return;
+      seen.add(proc);
+      const up = graph.dependentsOf(proc).filter((d) => !STOPPED_STATES.has(d.state));
+      if (up.length > 0) {
+        for (const d of up) stopFreed(d);
+      } else if (proc.state === S.RUNNING || proc.state === S.STARTING) {
+        // RUNNING/STARTING -> STOPPING
+        proc.stop();
+      } else if (proc.state === S.BACKOFF) {
+        // BACKOFF -> FATAL
+        proc.giveUp();
+      }
+    };
+    for (const proc of sortByPriority(group.processes, 'stop')) stopFreed(proc);
   }
 
   /**
@@ -306,6 +360,7 @@ export class Supervisor {
     const unstopped = this.groups.flatMap((g) => g.unstopped());
     if (unstopped.length === 0) {
       this.#running = false;
+      this.#memory.stop();
       if (this.#timer) clearTimeout(this.#timer);
       this.#deps.onChildrenChanged?.();
       this.#resolveStopped();

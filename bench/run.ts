@@ -8,6 +8,7 @@ import { benchInfo, benchReadLog, benchStartup, benchStopStartAll } from './api.
 import { capture, crashRestart, rss } from './lifecycle.js';
 import { rawCopyCpuPerGiB, rawHelperSpawn, rawPipe, rawSpawn } from './machine.js';
 import { benchEvents } from './events.js';
+import { benchLogtail, logtailRows } from './logtail.js';
 import { benchHub } from './hub.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
@@ -88,6 +89,8 @@ async function benchAgent(): Promise<void> {
 
   const rl = await measure('readProcessStdoutLog 1 MiB', benchReadLog);
   row('readProcessStdoutLog of 1 MiB', 'MiB/s', ...pick(rl, (x) => x), 'higher');
+
+  rows.push(...logtailRows(await measure('logtail followers', (k) => benchLogtail(k))));
 
   const r0 = await measure('rss 0', (k) => rss(k, 0));
   const r100 = await measure('rss 100', (k) => rss(k, 100));

@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/types.js';
 import { openHttpServers, type HttpServers } from '../http/server.js';
 import type { HttpRoute, LogLocator, RpcHandler } from '../http/types.js';
 import { createWebRoutes } from '../http/web-routes.js';
+import { logWrites } from '../logging/log-writes.js';
 import type { MainLogger } from '../logging/main-log.js';
 import { createRegistry } from '../rpc/index.js';
 import { splitNamespec } from '../rpc/names.js';
@@ -29,6 +30,8 @@ function logLocator(sup: Supervisor, mainLog: MainLogger): LogLocator {
       return path === 'AUTO' ? null : path;
     },
     mainLog: () => (mainLog.path === 'syslog' ? null : mainLog.path),
+    // Every log file the daemon writes goes through RotatingFile, which announces its writes here.
+    watchWrites: (path, listener) => logWrites.subscribe(path, listener),
   };
 }
 

@@ -51,8 +51,30 @@ export interface TickEvent {
   readonly when: number;
 }
 
+/** fleetvisord's: a health check's verdict changed (healthcheck_*). */
+export interface ProcessHealthEvent {
+  readonly type: 'PROCESS_HEALTH';
+  readonly processName: string;
+  readonly groupName: string;
+  readonly pid: number;
+  readonly healthy: boolean;
+  /** Failures in a row (0 when healthy). */
+  readonly failures: number;
+  readonly reason: string;
+}
+
+/** fleetvisord's: memory_limit was passed; the process is restarted. */
+export interface ProcessMemoryLimitEvent {
+  readonly type: 'PROCESS_MEMORY_LIMIT';
+  readonly processName: string;
+  readonly groupName: string;
+  readonly pid: number;
+  readonly rssBytes: number;
+  readonly limitBytes: number;
+}
+
 export type BusEvent = ProcessStateEvent | ProcessOutputEvent | SupervisorStateEvent | GroupEvent | RemoteCommunicationEvent
-  | TickEvent;
+  | TickEvent | ProcessHealthEvent | ProcessMemoryLimitEvent;
 export type BusListener = (event: BusEvent) => void;
 
 export class EventBus {

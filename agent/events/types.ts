@@ -2,7 +2,8 @@
 // serializers from bus events to the exact text a listener receives (reference 7.2).
 // Imports only the bus types, state names and the Python-repr helpers.
 import type { BusEvent } from './bus.js';
-import { decodeUtf8Strict, pyBytesRepr } from '../logging/py-repr.js';
+import { pyBytesRepr } from '../python/repr.js';
+import { decodeUtf8Strict } from '../python/utf8.js';
 import { ProcessState as S, stateName } from '../process/states.js';
 
 /** Each event type with its parent; EVENT is the root. Abstract types are valid subscriptions only. */
@@ -34,6 +35,12 @@ export const EVENT_TYPES = Object.freeze({
   PROCESS_GROUP: 'EVENT',
   PROCESS_GROUP_ADDED: 'PROCESS_GROUP',
   PROCESS_GROUP_REMOVED: 'PROCESS_GROUP',
+  // fleetvisord's own events, outside EVENT: only a listener that names them (or their
+  // FLEETVISOR_PROCESS_HEALTH parent) gets them, so supervisord's listeners see what they would.
+  FLEETVISOR_PROCESS_HEALTH: null,
+  FLEETVISOR_PROCESS_HEALTH_OK: 'FLEETVISOR_PROCESS_HEALTH',
+  FLEETVISOR_PROCESS_HEALTH_FAILED: 'FLEETVISOR_PROCESS_HEALTH',
+  FLEETVISOR_PROCESS_MEMORY_LIMIT: null,
 } as const);
 export type EventTypeName = keyof typeof EVENT_TYPES;
 
@@ -63,6 +70,8 @@ export function eventTypeOf(event: BusEvent): EventTypeName {
     case 'PROCESS_GROUP_REMOVED':
     case 'REMOTE_COMMUNICATION':
       return event.type;
+    case 'PROCESS_HEALTH': return event.healthy ? 'FLEETVISOR_PROCESS_HEALTH_OK' : 'FLEETVISOR_PROCESS_HEALTH_FAILED';
+    case 'PROCESS_MEMORY_LIMIT': return 'FLEETVISOR_PROCESS_MEMORY_LIMIT';
   }
 }
 
@@ -94,6 +103,10 @@ export function eventPayload(event: BusEvent): string {
     case 'PROCESS_GROUP_ADDED':
     case 'PROCESS_GROUP_REMOVED':
       return `groupname:${event.groupName}\n`;
+    case 'PROCESS_HEALTH':
+      return `processname:${event.processName} groupname:${event.groupName} pid:${event.pid} failures:${event.failures}\n${event.reason}`;
+    case 'PROCESS_MEMORY_LIMIT':
+      return `processname:${event.processName} groupname:${event.groupName} pid:${event.pid} rss:${event.rssBytes} limit:${event.limitBytes}\n`;
   }
 }
 

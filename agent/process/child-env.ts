@@ -1,7 +1,9 @@
-// The environment and spawn request of one child (reference 1.6): daemon env, SUPERVISOR_*
-// variables, then the program's environment=, later entries winning.
+// The environment and spawn request of one child: the daemon's environment, the SUPERVISOR_*
+// variables, then environment_file= (fleetvisord's), then the program's environment=, later
+// entries winning (supervisord's ProcessConfig.make_process environment order).
 import type { ProcessConfig } from '../config/types.js';
 import { resolveCommand, searchPath } from './command.js';
+import { readEnvironmentFile } from './env-file.js';
 import type { SpawnRequest } from './spawner.js';
 
 export function buildChildEnv(
@@ -15,6 +17,7 @@ export function buildChildEnv(
   if (url) env['SUPERVISOR_SERVER_URL'] = url;
   env['SUPERVISOR_PROCESS_NAME'] = config.name;
   env['SUPERVISOR_GROUP_NAME'] = groupName;
+  if (config.extra.environment_file !== null) Object.assign(env, readEnvironmentFile(config.extra.environment_file));
   return config.environment === null ? env : Object.assign(env, config.environment);
 }
 

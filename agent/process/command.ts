@@ -3,7 +3,8 @@
 import { statSync, accessSync, constants, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { BadCommand, NotFound, NotExecutable, NoPermission } from './errors.js';
-import { shlexSplit, pyRepr, ShlexError } from './shlex.js';
+import { pyRepr } from '../python/repr.js';
+import { shlexSplit, ShlexError } from './shlex.js';
 
 export const DEFAULT_PATH = ['/bin', '/usr/bin', '/usr/local/bin'];
 

@@ -25,13 +25,13 @@ export class ProcessOutput {
     this.#stderr = this.#redirectStderr ? null : this.#open('stderr');
   }
 
-  /** Sends the child's pipes to the sinks. */
-  wire(child: SpawnedChild): void {
+  /** Sends the child's pipes to the sinks, and to `tap` too when given (ready_log watches them). */
+  wire(child: SpawnedChild, tap?: (chunk: Buffer) => void): void {
     const out = this.#stdout;
     const err = this.#stderr;
     const received = this.#received;
-    child.stdout.on('data', (chunk: Buffer) => { received.stdout += chunk.length; out?.write(chunk); });
-    child.stderr?.on('data', (chunk: Buffer) => { received.stderr += chunk.length; (err ?? out)?.write(chunk); });
+    child.stdout.on('data', (chunk: Buffer) => { received.stdout += chunk.length; out?.write(chunk); tap?.(chunk); });
+    child.stderr?.on('data', (chunk: Buffer) => { received.stderr += chunk.length; (err ?? out)?.write(chunk); tap?.(chunk); });
   }
 
   /** Closes the sinks (the spawn failed, or the child is gone and its pipes drained). */

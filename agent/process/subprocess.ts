@@ -6,6 +6,8 @@ import { signalName } from '../config/signals.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger, OutputSink } from '../logging/types.js';
 import { FcgiSocketHold } from './fcgi-hold.js';
+import { HealthCheck, type HealthReport } from './health.js';
+import { Readiness } from './readiness.js';
 import { ProcessOutput } from './process-output.js';
 import { buildChildEnv, buildSpawnRequest } from './child-env.js';
 import type { Clock } from './clock.js';
@@ -40,6 +42,24 @@ export interface SubprocessDeps {
   requestTick(): void;
   /** [fcgi-program:x]: the group's socket, held from each spawn until that child's exit, as fd 0. */
   readonly fcgiSocket?: FcgiSocket | undefined;
+  /**
+   * depends_on: whether every dependency is RUNNING, and, when one cannot start (FATAL), why not.
+   * Absent (or no depends_on) means always ready.
+   */
+  dependencies?(): DependencyState;
+}
+
+export interface DependencyState {
+  readonly ready: boolean;
+  /** Set when a dependency is FATAL: this process is not started, with this as its spawnerr. */
+  readonly blocked: string | null;
+}
+
+/** What fleetvisord's own options report about a process (health checks, restarts they made). */
+export interface ProcessExtrasState {
+  readonly health: HealthReport | null;
+  readonly healthRestarts: number;
+  readonly memoryRestarts: number;
 }
 
 export class Subprocess {
@@ -60,6 +80,20 @@ export class Subprocess {
   readonly #output: ProcessOutput;
   readonly #socket: FcgiSocketHold;
   readonly #deps: SubprocessDeps;
+  /** ready_*: the checks of the current start attempt, until RUNNING. */
+  #readiness: Readiness | null = null;
+  /** healthcheck_*: running while the process is RUNNING. */
+  #health: HealthCheck | null = null;
+  /** The environment the child was started with (for ready_command and healthcheck_command). */
+  #childEnv: Readonly<Record<string, string>> = {};
+  /** Set when the start is given up while the child runs (not ready in time): its exit is a start failure. */
+  #startFailure: string | null = null;
+  /** Why the process is being stopped to be started again (health check, memory limit). */
+  #restartReason: string | null = null;
+  /** When it entered FATAL (fatal_retry_secs counts from there); Infinity once a stop cancelled the retry. */
+  #fatalAt = 0;
+  #healthRestarts = 0;
+  #memoryRestarts = 0;
 
   constructor(deps: SubprocessDeps) {
     this.#deps = deps;
@@ -67,6 +101,10 @@ export class Subprocess {
     this.groupName = deps.groupName;
     this.#output = new ProcessOutput((channel) => deps.openOutput(channel), deps.config.redirect_stderr);
     this.#socket = new FcgiSocketHold(deps.fcgiSocket);
+    const hc = deps.config.extra.healthcheck;
+    if (hc !== null) {
+      this.#health = new HealthCheck(hc, () => ({ cwd: deps.config.directory, env: this.#childEnv }), (report, act) => this.#healthChanged(report, act));
+    }
   }
 
   get state(): ProcessStateCode { return this.#state; }
@@ -82,6 +120,9 @@ export class Subprocess {
   get spawns(): number { return this.#spawns; }
   /** Bytes read from the children's stdout and stderr pipes over all spawns (redirect_stderr: all stdout). */
   get outputBytes(): { readonly stdout: number; readonly stderr: number } { return this.#output.bytes; }
+  get extrasState(): ProcessExtrasState {
+    return { health: this.#health?.report ?? null, healthRestarts: this.#healthRestarts, memoryRestarts: this.#memoryRestarts };
+  }
 
   /** The one funnel: checks the edge, keeps backoff bookkeeping, emits exactly one event. */
   changeState(to: ProcessStateCode, expected = true): boolean {
@@ -91,8 +132,14 @@ export class Subprocess {
     this.#state = to;
     if (to === S.BACKOFF) {
       this.#backoff += 1;
-      this.#delay = this.#deps.clock.now() + this.#backoff;
+      // supervisord's delay grows by a second a try; backoff_max_secs caps it.
+      const cap = this.config.extra.backoff_max_secs;
+      this.#delay = this.#deps.clock.now() + (cap > 0 ? Math.min(this.#backoff, cap) : this.#backoff);
     }
+    if (to === S.FATAL) this.#fatalAt = this.#deps.clock.now();
+    if (from === S.STARTING) this.#endReadiness();
+    if (to === S.RUNNING) this.#health?.start();
+    else if (from === S.RUNNING) this.#health?.stop();
     this.#deps.bus.notify({
       type: 'PROCESS_STATE', processName: this.config.name, groupName: this.groupName,
       from, to, tries: this.#backoff, expected, pid: this.#pid,
@@ -112,6 +159,7 @@ export class Subprocess {
     this.#killing = false;
     this.#spawnerr = '';
     this.#exitstatus = null;
+    this.#startFailure = null;
     this.#laststart = clock.now();
     if (!SPAWNABLE.has(this.#state)) {
       throw new IllegalTransition(`cannot spawn ${name} in state ${this.#state}`);
@@ -131,6 +179,7 @@ export class Subprocess {
       log.info(`spawned: '${name}' with pid ${child.pid}`);
       this.#spawnerr = '';
       this.#delay = clock.now() + this.config.startsecs;
+      this.#readiness?.start();
       child.onExit((code, signal, core) => this.#finish(child, code, signal, core === true));
     });
   }
@@ -150,10 +199,11 @@ export class Subprocess {
       this.#failInOrder(done, err.message);
       return;
     }
-    const env = buildChildEnv(config, this.groupName, deps.baseEnv, deps.serverUrl);
     let request;
     try {
+      const env = buildChildEnv(config, this.groupName, deps.baseEnv, deps.serverUrl);
       request = { ...buildSpawnRequest(config, env, deps.baseEnv), stdinFd };
+      this.#childEnv = env;
     } catch (err) {
       if (!(err instanceof ProcessError)) throw err;
       this.#failInOrder(done, err.message);
@@ -176,9 +226,59 @@ export class Subprocess {
           : `unknown error during fork for '${config.name}': ${outcome.code}`));
         return;
       }
-      this.#output.wire(outcome);
+      const ready = config.extra.ready;
+      this.#readiness = ready === null ? null
+        : new Readiness(ready, { cwd: config.directory, env: this.#childEnv }, () => this.#deps.requestTick());
+      const readiness = this.#readiness;
+      this.#output.wire(outcome, readiness === null || ready?.log === null ? undefined : (chunk) => readiness.output(chunk));
       done(outcome);
     });
+  }
+
+  #endReadiness(): void {
+    this.#readiness?.stop();
+    this.#readiness = null;
+  }
+
+  /** A health check's verdict changed; with `act`, healthcheck_retries failures came in a row. */
+  #healthChanged(report: HealthReport, act: boolean): void {
+    const { log, bus } = this.#deps;
+    const name = this.config.name;
+    bus.notify({
+      type: 'PROCESS_HEALTH', processName: name, groupName: this.groupName, pid: this.#pid,
+      healthy: report.status === 'healthy', failures: report.failures, reason: report.reason ?? '',
+    });
+    if (report.status === 'healthy') {
+      log.info(`healthcheck: ${name} is healthy`);
+      return;
+    }
+    if (!act) return;
+    const hc = this.config.extra.healthcheck;
+    log.warn(`healthcheck: ${name} failed ${report.failures} times in a row (${report.reason ?? '?'})${hc?.action === 'report' ? '' : '; restarting it'}`);
+    if (hc?.action !== 'report') {
+      this.#healthRestarts += 1;
+      this.restart('health check failed');
+    }
+  }
+
+  /** memory_limit: the process and its descendants use `rss` bytes, over the limit: restart it. */
+  memoryExceeded(rss: number): void {
+    const limit = this.config.extra.memory_limit;
+    if (limit <= 0 || this.#state !== S.RUNNING || this.#restartReason !== null) return;
+    this.#deps.log.warn(`memory_limit: ${this.config.name} uses ${rss} bytes, over its limit of ${limit}; restarting it`);
+    this.#deps.bus.notify({
+      type: 'PROCESS_MEMORY_LIMIT', processName: this.config.name, groupName: this.groupName, pid: this.#pid, rssBytes: rss, limitBytes: limit,
+    });
+    this.#memoryRestarts += 1;
+    this.restart('memory limit');
+  }
+
+  /** Stops the process so that it is started again once stopped (RUNNING -> STOPPING -> STOPPED -> STARTING). */
+  restart(reason: string): void {
+    if (this.#state !== S.RUNNING && this.#state !== S.STARTING) return;
+    this.#restartReason = reason;
+    const err = this.stop();
+    if (err !== null) this.#restartReason = null;
   }
 
   /** A failure before the spawner: recorded after the spawns still in flight, in start order. */
@@ -197,6 +297,8 @@ export class Subprocess {
   /** Administrative stop: the stop signal, or BACKOFF -> STOPPED. Returns an error text or null. */
   stop(): string | null {
     this.#laststopreport = 0;
+    // A stop asked of a FATAL process also ends its fatal_retry_secs retries.
+    if (this.#state === S.FATAL) this.#fatalAt = Number.POSITIVE_INFINITY;
     return this.#kill(this.config.stopsignal);
   }
 
@@ -318,6 +420,13 @@ export class Subprocess {
       // No edge leaves UNKNOWN: record the exit and stay there.
       this.#exitstatus = exitstatus;
       log.warn(`exited: ${name} (${text}; ${expected ? 'expected' : 'not expected'})`);
+    } else if (this.#startFailure !== null) {
+      this.#exitstatus = null;
+      this.#spawnerr = this.#startFailure;
+      this.#startFailure = null;
+      // STARTING -> BACKOFF: not ready within ready_timeout; the child was stopped for it
+      this.changeState(S.BACKOFF);
+      log.warn(`exited: ${name} (${text}; not expected)`);
     } else if (this.#killing) {
       this.#killing = false;
       this.#delay = 0;
@@ -326,6 +435,12 @@ export class Subprocess {
       this.changeState(S.STOPPED);
       if (expected) log.info(`stopped: ${name} (${text})`);
       else log.warn(`stopped: ${name} (${text})`);
+    } else if (this.#state === S.STARTING && this.#readiness !== null && !this.#readiness.ready) {
+      this.#exitstatus = null;
+      this.#spawnerr = 'Exited before it was ready (process log may have details)';
+      // STARTING -> BACKOFF: exited before its ready_* checks passed
+      this.changeState(S.BACKOFF);
+      log.warn(`exited: ${name} (${text}; not expected)`);
     } else if (tooQuickly) {
       this.#exitstatus = null;
       this.#spawnerr = 'Exited too quickly (process log may have details)';
@@ -338,6 +453,13 @@ export class Subprocess {
     this.#pid = 0;
     this.#child = null;
     this.#socket.release();
+    const again = this.#restartReason;
+    this.#restartReason = null;
+    if (again !== null && this.#state === S.STOPPED && this.#deps.isDaemonRunning()) {
+      this.#deps.log.info(`starting ${name} again (${again})`);
+      // STOPPED -> STARTING: the restart a health check or the memory limit asked for
+      this.spawn();
+    }
   }
 
   #exitedOnItsOwn(exitstatus: number, text: string, expected: boolean): void {
@@ -364,30 +486,78 @@ export class Subprocess {
   tick(now: number): void {
     const state = this.#state;
     if (this.#deps.isDaemonRunning()) this.#autoStart(state, now);
-    if (state === S.STARTING && now - this.#laststart > this.config.startsecs) {
+    const readiness = this.#readiness;
+    if (state === S.STARTING && now - this.#laststart > this.config.startsecs && (readiness === null || readiness.ready)) {
       this.#delay = 0;
       this.#backoff = 0;
-      // STARTING -> RUNNING: stayed up longer than startsecs
+      const what = readiness?.describe() ?? null;
+      // STARTING -> RUNNING: stayed up longer than startsecs (and passed its ready_* checks)
       this.changeState(S.RUNNING);
-      this.#deps.log.info(`success: ${this.config.name} entered RUNNING state, process has stayed up for > than ${this.config.startsecs} seconds (startsecs)`);
+      this.#deps.log.info(what === null
+        ? `success: ${this.config.name} entered RUNNING state, process has stayed up for > than ${this.config.startsecs} seconds (startsecs)`
+        : `success: ${this.config.name} entered RUNNING state, process is ready (${what})`);
+    } else if (state === S.STARTING && readiness !== null && !readiness.ready && this.#startFailure === null
+      && this.#pid !== 0 && now - this.#laststart >= readiness.timeout) {
+      this.#notReady(readiness);
+    }
+    if (state === S.FATAL && this.#deps.isDaemonRunning() && this.config.extra.fatal_retry_secs > 0
+      && now >= this.#fatalAt + this.config.extra.fatal_retry_secs) {
+      this.#deps.log.info(`retrying ${this.config.name} after ${this.config.extra.fatal_retry_secs} seconds in FATAL (fatal_retry_secs)`);
+      this.#backoff = 0;
+      // FATAL -> STARTING: fatal_retry_secs passed
+      this.spawn();
     }
     if (state === S.BACKOFF && this.#state === S.BACKOFF && this.#backoff > this.config.startretries) {
       this.giveUp();
       this.#deps.log.info(`gave up: ${this.config.name} entered FATAL state, too many start retries too quickly`);
+    } else if (state === S.STARTING && this.#startFailure !== null && this.#delay - now <= 0 && this.#child !== null) {
+      this.#deps.log.warn(`killing '${this.config.name}' (${this.#pid}) with SIGKILL`);
+      this.#delay = now + this.config.stopwaitsecs;
+      try { this.#child.kill(SIGKILL, this.config.killasgroup); } catch { /* gone */ }
     } else if (state === S.STOPPING && this.#delay - now <= 0) {
       this.#deps.log.warn(`killing '${this.config.name}' (${this.#pid}) with SIGKILL`);
       this.#kill(SIGKILL);
     }
   }
 
+  /** The start is given up while the child runs (ready_timeout passed): stop it; its exit is a failed start. */
+  #notReady(readiness: Readiness): void {
+    const child = this.#child;
+    if (child === null) return;
+    const why = readiness.lastFailure === null ? '' : ` (last try: ${readiness.lastFailure})`;
+    this.#startFailure = `not ready within ${readiness.timeout} seconds${why}`;
+    this.#deps.log.warn(`${this.config.name} was not ready within ${readiness.timeout} seconds${why}; stopping it`);
+    this.#delay = this.#deps.clock.now() + this.config.stopwaitsecs;
+    this.#endReadiness();
+    try { child.kill(this.config.stopsignal, this.config.stopasgroup); } catch { /* it exited meanwhile: finish() settles it */ }
+  }
+
+  #dependenciesReady(): boolean {
+    return this.#deps.dependencies?.().ready ?? true;
+  }
+
+  /** depends_on: automatic starts wait for the dependencies; a FATAL one blocks with a reason. */
+  #dependenciesAllow(): boolean {
+    const deps = this.#deps.dependencies?.() ?? null;
+    if (deps === null || deps.ready) {
+      if (deps !== null && this.#state === S.STOPPED && this.#spawnerr.startsWith('dependency ')) this.#spawnerr = '';
+      return deps === null || deps.ready;
+    }
+    if (deps.blocked !== null && this.#spawnerr !== deps.blocked) {
+      this.#spawnerr = deps.blocked;
+      this.#deps.log.warn(`not starting ${this.config.name}: ${deps.blocked}`);
+    }
+    return false;
+  }
+
   #autoStart(state: ProcessStateCode, now: number): void {
     const { config } = this;
     if (state === S.EXITED) {
       // EXITED -> STARTING: autorestart
-      if (shouldAutoRestart(config.autorestart, this.#exitstatus, config.exitcodes)) this.spawn();
+      if (shouldAutoRestart(config.autorestart, this.#exitstatus, config.exitcodes) && this.#dependenciesAllow()) this.spawn();
     } else if (state === S.STOPPED && this.#laststart === 0) {
-      // STOPPED -> STARTING: autostart, only if never started
-      if (config.autostart) this.spawn();
+      // STOPPED -> STARTING: autostart, only if never started (and, with depends_on, once they run)
+      if (config.autostart && this.#dependenciesAllow()) this.spawn();
     } else if (state === S.BACKOFF && this.#backoff <= config.startretries && now > this.#delay) {
       // BACKOFF -> STARTING: retry after the backoff delay
       this.spawn();
@@ -399,17 +569,26 @@ export class Subprocess {
     const { config } = this;
     const running = this.#deps.isDaemonRunning();
     switch (this.#state) {
-      case S.STARTING:
-        return this.#laststart + config.startsecs + STRICT_EPSILON;
+      case S.STARTING: {
+        if (this.#startFailure !== null) return this.#delay;
+        const promote = this.#laststart + config.startsecs + STRICT_EPSILON;
+        const r = this.#readiness;
+        return r === null || r.ready ? promote : Math.min(Math.max(promote, this.#deps.clock.now() + 1), this.#laststart + r.timeout);
+      }
+      case S.FATAL: {
+        const retry = config.extra.fatal_retry_secs;
+        return running && retry > 0 && Number.isFinite(this.#fatalAt) ? this.#fatalAt + retry : null;
+      }
       case S.STOPPING:
         return this.#delay;
       case S.BACKOFF:
         if (this.#backoff > config.startretries) return this.#deps.clock.now();
         return running ? this.#delay + STRICT_EPSILON : null;
+      // Waiting for dependencies is woken by their state changes, not by the clock.
       case S.EXITED:
-        return running && shouldAutoRestart(config.autorestart, this.#exitstatus, config.exitcodes) ? this.#deps.clock.now() : null;
+        return running && shouldAutoRestart(config.autorestart, this.#exitstatus, config.exitcodes) && this.#dependenciesReady() ? this.#deps.clock.now() : null;
       case S.STOPPED:
-        return running && this.#laststart === 0 && config.autostart ? this.#deps.clock.now() : null;
+        return running && this.#laststart === 0 && config.autostart && this.#dependenciesReady() ? this.#deps.clock.now() : null;
       default:
         return null;
     }

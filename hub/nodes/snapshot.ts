@@ -153,7 +153,10 @@ export class FleetSnapshot {
         cpuPercent = Math.max(0, ((s.cpu_seconds - p.lastCpu.seconds) * 1000 * 100) / (now - p.lastCpu.at));
       }
       p.lastCpu = s.pid === 0 ? null : { pid: s.pid, seconds: s.cpu_seconds, at: now };
-      p.stats = { cpuPercent, rssBytes: s.rss_bytes, restarts: s.restarts, stdoutBytes: s.stdout_bytes, stderrBytes: s.stderr_bytes };
+      p.stats = {
+        cpuPercent, rssBytes: s.rss_bytes, restarts: s.restarts, stdoutBytes: s.stdout_bytes, stderrBytes: s.stderr_bytes,
+        health: s.health ?? '', healthReason: s.health_reason ?? '',
+      };
       out[key] = p.stats;
       if (s.pid !== 0) rec.series.add(key, now, cpuPercent, s.rss_bytes);
     }

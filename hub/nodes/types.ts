@@ -30,6 +30,10 @@ export interface ProcessStatsView {
   readonly restarts: number;
   readonly stdoutBytes: number;
   readonly stderrBytes: number;
+  /** healthcheck_* on fleetvisord: '' without one, else unknown, healthy or unhealthy. */
+  readonly health: string;
+  /** The last failed check's reason ('' when healthy). */
+  readonly healthReason: string;
 }
 
 export interface ProcessView {

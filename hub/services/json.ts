@@ -26,6 +26,7 @@ export function processJson(p: ProcessView, clockSkew: number, now = Date.now())
     stats: p.stats === null ? null : {
       cpu_percent: p.stats.cpuPercent, rss_bytes: p.stats.rssBytes, restarts: p.stats.restarts,
       stdout_bytes: p.stats.stdoutBytes, stderr_bytes: p.stats.stderrBytes,
+      health: p.stats.health, health_reason: p.stats.healthReason,
     },
   };
 }

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { logLines, startDaemon, supervisordAvailable, waitForLog, writeConf, type DaemonKind } from '../helpers/daemon.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { execedCmdline } from '../helpers/proc.js';
 
 const skip = supervisordAvailable ? false : 'Debian supervisord 4.2.5 is not installed';
 const asRoot = process.getuid?.() === 0 && readFileSync('/etc/passwd', 'utf8').includes('\nnobody:');
@@ -46,8 +46,7 @@ async function run(t: { after(fn: () => unknown): void }, kind: DaemonKind): Pro
   for (const name of SLEEPERS) {
     const lines = await waitForLog(d, new RegExp(`^INFO spawned: '${name}' with pid \\d+$`));
     const pid = Number(/pid (\d+)$/.exec(lines.find((l) => l.startsWith(`INFO spawned: '${name}'`)) ?? '')?.[1]);
-    await waitFor(() => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sleep\n', { what: `${name} to exec sleep` });
-    cmdlines[name] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    cmdlines[name] = (await execedCmdline(pid, 'sleep', name)).replaceAll('\0', ' ');
   }
   await d.stop();
   const norm = (s: string) => s.replaceAll(dir, 'DIR').replace(/pid \d+/g, 'pid N');

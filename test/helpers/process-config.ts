@@ -1,6 +1,6 @@
 // Builders for process-core tests: a full ProcessConfig with supervisord's defaults, and a Logger
 // that records "LEVEL message" lines.
-import type { LogChannelConfig, ProcessConfig } from '../../agent/config/types.js';
+import { NO_EXTRAS, type LogChannelConfig, type ProcessConfig } from '../../agent/config/types.js';
 import type { Logger } from '../../agent/logging/types.js';
 
 const channel: LogChannelConfig = Object.freeze({
@@ -14,7 +14,7 @@ export function makeProcessConfig(over: Partial<ProcessConfig> = {}): ProcessCon
     autostart: true, startsecs: 1, startretries: 3, autorestart: 'unexpected', exitcodes: [0],
     stopsignal: 15, stopwaitsecs: 10, stopasgroup: false, killasgroup: false, user: null,
     redirect_stderr: false, stdout: channel, stderr: channel, environment: null, directory: null,
-    umask: null, serverurl: null,
+    umask: null, serverurl: null, extra: NO_EXTRAS,
     ...over,
   };
 }

@@ -33,7 +33,7 @@ export const CLIENT_TEXTS = [
   'Start', 'Stop', 'Restart', 'CPU %', 'Memory', 'No data yet', 'The page is out of date: reload it',
   'done', 'failed', 'running', 'pending', 'skipped', 'Rolling restart', 'just now', 'since',
   'Really do this to every selected process?', 'Log truncated: older output was skipped',
-  'stopped at {node}', 'No process matches', 'All nodes connected, no process in FATAL, BACKOFF or EXITED.',
+  'stopped at {node}', 'No process matches', 'unhealthy', 'All nodes connected, no process in FATAL, BACKOFF or EXITED.',
   ...REASON_KEYS, ...RESULT_KEYS,
 ] as const;
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { ConfigError, diffGroups, findConfigFile, loadConfig } from '../../../agent/config/index.js';
 import type { UserDb } from '../../../agent/config/users.js';
+import { NO_EXTRAS } from '../../../agent/config/types.js';
 
 const passwd: UserDb = { users: [{ name: 'root', uid: 0, gid: 0, home: '/root' }], groups: [{ name: 'root', gid: 0 }] };
 
@@ -30,7 +31,7 @@ test('[program:x] defaults are supervisord\'s', (t) => {
     killasgroup: false, user: null, redirect_stderr: false,
     stdout: { logfile: null, auto: true, logfile_maxbytes: 52428800, logfile_backups: 10, capture_maxbytes: 0, events_enabled: false, syslog: false },
     stderr: { logfile: null, auto: true, logfile_maxbytes: 52428800, logfile_backups: 10, capture_maxbytes: 0, events_enabled: false, syslog: false },
-    environment: null, directory: null, umask: null, serverurl: null,
+    environment: null, directory: null, umask: null, serverurl: null, extra: NO_EXTRAS,
   });
   assert.ok(Object.isFrozen(g?.processes[0]?.stdout));
 });

@@ -99,11 +99,18 @@ test('SIGUSR2 reopens the main log after an external rotation', async (t) => {
   assert.ok(logLines(d.mainLog()).some((l) => l.startsWith('WARN stopped: s')), 'later lines go to the new file');
 });
 
-/** The daemon's guardian: its child whose argv[0] is the guardian's name. */
-function guardianOf(daemonPid: number): number {
-  const found = descendants(daemonPid).filter((p) => {
-    try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0] === GUARDIAN_NAME; } catch { return false; }
-  });
+/**
+ * The daemon's guardian: its child whose argv[0] is the guardian's name. Waits for that cmdline
+ * itself (until its exec has laid out argv, a process's cmdline reads as '' or its parent's).
+ */
+async function guardianOf(daemonPid: number): Promise<number> {
+  let found: number[] = [];
+  await waitFor(() => {
+    found = descendants(daemonPid).filter((p) => {
+      try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0] === GUARDIAN_NAME; } catch { return false; }
+    });
+    return found.length > 0;
+  }, { what: `the guardian under ${daemonPid}` });
   assert.equal(found.length, 1, `one guardian under ${daemonPid}: ${found.join(', ')}`);
   return found[0] ?? -1;
 }
@@ -118,7 +125,7 @@ async function startTree(t: { after(fn: () => void | Promise<void>): void }, dir
   const grandchild = pidOf(out, 'grandchild');
   t.after(() => { for (const p of [child, grandchild]) if (isAlive(p)) process.kill(p, 'SIGKILL'); });
   await waitFor(() => existsSync(join(dir, 'daemon.pid.children')) && readFileSync(join(dir, 'daemon.pid.children'), 'utf8').split('\n').some((l) => l.startsWith(`${child} `)), { what: 'orphan ledger' });
-  return { d, child, grandchild, guardian: guardianOf(d.pid) };
+  return { d, child, grandchild, guardian: await guardianOf(d.pid) };
 }
 
 test('SIGKILL of the daemon: the guardian ends its child and grandchild at once, and the next daemon finds nothing left', async (t) => {
@@ -170,11 +177,11 @@ test('one guardian per daemon: it survives SIGHUP restarts and leaves quietly at
   const conf = writeConf(dir, '[program:s]\ncommand=/bin/sleep 300\n');
   const d = startDaemon(t, 'fleetvisord', dir, conf);
   await waitForLog(d, /^INFO success: s entered RUNNING/);
-  const guardian = guardianOf(d.pid);
+  const guardian = await guardianOf(d.pid);
   assert.equal(readProcStat(guardian)?.pgrp, guardian, 'in its own process group');
   process.kill(d.pid, 'SIGHUP');
   await waitFor(() => logLines(d.mainLog()).filter((l) => l.startsWith('INFO success: s entered RUNNING')).length === 2, { timeoutMs: 15_000, what: 'restart' });
-  assert.equal(guardianOf(d.pid), guardian, 'the same guardian after the restart');
+  assert.equal(await guardianOf(d.pid), guardian, 'the same guardian after the restart');
   assert.equal(await d.stop(), 0);
   await waitFor(() => !isAlive(guardian), { timeoutMs: 5_000, what: 'the guardian to leave with the daemon' });
   assert.ok(!logLines(d.mainLog()).some((l) => l.includes('orphan guardian')), 'no guardian warning');

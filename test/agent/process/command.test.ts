@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { shlexSplit, pyRepr } from '../../../agent/process/shlex.js';
+import { pyRepr } from '../../../agent/python/repr.js';
+import { shlexSplit } from '../../../agent/process/shlex.js';
 import { resolveCommand, searchPath, DEFAULT_PATH } from '../../../agent/process/command.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 

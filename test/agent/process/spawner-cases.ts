@@ -14,6 +14,7 @@ import type { SpawnHelper } from '../../../agent/process/spawn-helper.js';
 import type { SpawnRequest, SpawnedChild } from '../../../agent/process/spawner.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { execedCmdline } from '../../helpers/proc.js';
 import { SpawnRoute } from '../../../agent/process/spawn-route.js';
 
 function repoRoot(): string {
@@ -177,8 +178,7 @@ export function spawnerCases(label: string, helper: () => SpawnHelper | null): v
 
   test(named('argv[0] is the word written in command=: `sleep` stays `sleep`'), async (t) => {
     const child = start(t, { file: '/bin/sleep', argv: ['sleep', '30'] });
-    await waitFor(() => readFileSync(`/proc/${child.pid}/comm`, 'utf8') === 'sleep\n', { what: 'sleep exec' });
-    assert.equal(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8'), 'sleep\u000030\u0000');
+    assert.equal(await execedCmdline(child.pid, 'sleep'), 'sleep\u000030\u0000');
   });
 
   test(named('a script without #! is not run by /bin/sh: ENOEXEC, as supervisord\'s execve gives'), async (t) => {
@@ -224,8 +224,7 @@ export function spawnerCases(label: string, helper: () => SpawnHelper | null): v
 
   test(named('user=nobody: the child runs as the user, with argv[0] as written'), { skip: asRoot }, async (t) => {
     const child = start(t, { file: '/bin/sleep', argv: ['sleep', '30'], user: nobody, env: { PATH: '/usr/bin:/bin' } });
-    await waitFor(() => readFileSync(`/proc/${child.pid}/comm`, 'utf8') === 'sleep\n', { what: 'sleep exec' });
-    assert.equal(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8'), 'sleep\u000030\u0000');
+    assert.equal(await execedCmdline(child.pid, 'sleep'), 'sleep\u000030\u0000');
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     assert.match(status, new RegExp(`^Uid:\\t${nobody?.uid}\\t${nobody?.uid}\\t${nobody?.uid}\\t${nobody?.uid}$`, 'm'));
     assert.match(status, new RegExp(`^Gid:\\t${nobody?.gid}\\t`, 'm'));

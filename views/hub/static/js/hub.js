@@ -352,6 +352,11 @@
         var cpu = $('.c-cpu', r), mem = $('.c-mem', r);
         if (cpu) cpu.textContent = typeof s.cpuPercent === 'number' ? s.cpuPercent.toFixed(1) : '';
         if (mem) mem.textContent = s.rssBytes > 0 ? fmtBytes(s.rssBytes) : '';
+        var health = $('.health', r);
+        if (health) {
+          health.hidden = s.health !== 'unhealthy';
+          health.title = s.healthReason || '';
+        }
       }
       if (charts && charts.node === d.node && charts.ns === ns && s.rssBytes > 0) charts.push(d.time, s.cpuPercent, s.rssBytes);
     });
