@@ -15,7 +15,7 @@ type XmlRpcDeserializerClass = new () => { deserializeMethodResponse(s: NodeJS.R
 const serializer = require('xmlrpc/lib/serializer.js') as XmlRpcSerializer;
 const Deserializer = require('xmlrpc/lib/deserializer.js') as XmlRpcDeserializerClass;
 
-/** A getAllProcessInfo result shaped like supervisord's (reference §4.5), `n` processes in 10 groups. */
+/** A getAllProcessInfo result shaped like supervisor/rpcinterface.py's, `n` processes in 10 groups. */
 export function processInfos(n: number): XmlRpcStruct[] {
   const now = 1_700_000_000;
   const out: XmlRpcStruct[] = [];

@@ -45,10 +45,9 @@ export async function capture(kind: Kind, children: number, mb: number): Promise
 
 /**
  * Daemon RSS in KiB once n sleeping programs are RUNNING and the daemon is idle: sampled every
- * 5 s for up to 60 s, until it falls 15% below the highest sample. V8's memory reducer gives
- * back the heap grown during the start-up burst some 25 to 40 s after it (1000 programs show
- * about 50 KiB per process before, about 14 after); supervisord's RSS does not move, so it is
- * read after the full minute.
+ * 5 s for up to 60 s, until it falls 15% below the highest sample: V8's memory reducer gives
+ * back the heap grown during the start-up burst only a while after it. supervisord's RSS does not
+ * move, so it is read after the full minute.
  */
 export async function rss(kind: Kind, n: number): Promise<number> {
   const d = startBenchDaemon(kind, programs(n, () => 'command=/bin/sleep 3600\nstartsecs=0\nstdout_logfile=NONE\nstderr_logfile=NONE'));

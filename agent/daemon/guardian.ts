@@ -1,5 +1,5 @@
 // Layer 1 of the orphan protection (README "Orphan protection"): one guardian per daemon process,
-// a tiny /bin/sh (about 1 MB) in its own session, blocked reading a pipe from the daemon. Only the
+// a tiny /bin/sh in its own session, blocked reading a pipe from the daemon. Only the
 // daemon holds the pipe's write end (O_CLOEXEC: no child inherits it), so when the daemon dies, for
 // any reason, the read returns EOF; the guardian then ends every process group listed in the
 // daemon's plain-text ledger (SIGTERM, a short wait, SIGKILL) and removes the daemon's FIFO

@@ -1,14 +1,15 @@
-// Orphan protection (supervisor issues #199 and #168): if the daemon is SIGKILLed, its children
-// must not live on to be duplicated by the next daemon. This ledger records each child's process
-// group and start time next to the pidfile, as plain text a shell can read: a `daemon <pid>` line,
-// then one `<pgid> <starttime> <name>` line per child spawned. Layer 1 (guardian.ts) ends those
-// groups the moment the daemon dies; layer 2: a new daemon ends whatever of them still runs (the
-// guardian was killed too, or a member outlived it) before it starts anything.
+// Orphan protection (README "Orphan protection"): if the daemon is SIGKILLed, its children must
+// not live on to be duplicated by the next daemon, as supervisord's are. This ledger records each
+// child's process group and start time next to the pidfile, as plain text a shell can read: a
+// `daemon <pid>` line, then one `<pgid> <starttime> <name>` line per child spawned. Layer 1
+// (guardian.ts) ends those groups the moment the daemon dies; layer 2: a new daemon ends whatever
+// of them still runs (the guardian was killed too, or a member outlived it) before it starts
+// anything.
 //
 // The file is append-only between compactions: a spawn appends its line, an exit writes nothing
 // (readers check each group's leader start time, so a dead entry is harmless). Rewriting the whole
-// file, atomically by rename, at every change cost about 4 ms a time on ext4 (a rename over a file
-// flushes its data) and dominated the start-up of hundreds of programs.
+// file atomically by rename at every change would flush its data each time (ext4 does on a rename
+// over a file), too slow when hundreds of programs start.
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { removePipeDirsOf } from '../process/fifo-pool.js';
 import { membersOfGroup, readProcStat } from '../process/proc-stat.js';

@@ -1,4 +1,5 @@
-// SUPERVISOR_SERVER_URL for children: the first unix server, else the first inet server (§1.6).
+// SUPERVISOR_SERVER_URL for children: the first unix server, else the first inet server, as
+// supervisor/options.py ServerOptions.realize picks its serverurl.
 import type { HttpServerConfig } from '../config/types.js';
 
 export function defaultServerUrl(servers: readonly HttpServerConfig[]): string | null {

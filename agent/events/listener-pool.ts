@@ -1,7 +1,8 @@
-// One [eventlistener:x] pool (reference 7.5): its bus subscription, the FIFO buffer of buffer_size
-// events with overflow dropping the oldest, serials, dispatch to RUNNING+READY members in order,
-// and rejected events rebuffered at the head. One member per listener process, each with the
-// protocol state of its current spawn. Imports only bus/state types, logging types and events/*.
+// One [eventlistener:x] pool (supervisor/process.py EventListenerPool): its bus subscription, the
+// FIFO buffer of buffer_size events with overflow dropping the oldest, serials, dispatch to
+// RUNNING+READY members in order, and rejected events rebuffered at the head. One member per
+// listener process, each with the protocol state of its current spawn. Imports only bus/state
+// types, logging types and events/*.
 import type { EventListenerPoolConfig } from '../config/types.js';
 import type { Logger, OutputSink } from '../logging/types.js';
 import { ProcessState, ListenerState, type ListenerStateCode, type ProcessStateCode } from '../process/states.js';

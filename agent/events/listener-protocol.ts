@@ -1,6 +1,8 @@
-// The event listener protocol of one spawn of one [eventlistener:x] process (reference 7.4) as a
-// pure, incremental state machine over its stdout bytes; the envelope (7.3); the default result
-// handler (7.6). No I/O: the pool applies the effects. Imports only state codes and payload helpers.
+// The event listener protocol of one spawn of one [eventlistener:x] process
+// (supervisor/dispatchers.py PEventListenerDispatcher) as a pure, incremental state machine over
+// its stdout bytes; the envelope (supervisor/process.py EventListenerPool._eventEnvelope); the
+// default result handler (supervisor/dispatchers.py default_handler). No I/O: the pool applies
+// the effects. Imports only state codes and payload helpers.
 import { ListenerState, type ListenerStateCode } from '../process/states.js';
 import { decodeEventData, payloadLength } from './types.js';
 

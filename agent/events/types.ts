@@ -1,5 +1,6 @@
-// supervisord's event type hierarchy (reference 7.1), subscription matching, and the pure payload
-// serializers from bus events to the exact text a listener receives (reference 7.2).
+// supervisord's event type hierarchy (supervisor/events.py EventTypes), subscription matching, and
+// the pure payload serializers from bus events to the exact text a listener receives (the payload()
+// methods of supervisor/events.py).
 // Imports only the bus types, state names and the Python-repr helpers.
 import type { BusEvent } from './bus.js';
 import { pyBytesRepr } from '../python/repr.js';

@@ -1,5 +1,6 @@
-// The pipes of one spawn (reference 2.2 step 4): stdin (unless an fcgi socket is fd 0), stdout,
-// and stderr unless redirect_stderr (then fds 1 and 2 share the stdout pipe, keeping the order).
+// The pipes of one spawn (supervisor/options.py ServerOptions.make_pipes): stdin (unless an fcgi
+// socket is fd 0), stdout, and stderr unless redirect_stderr (then fds 1 and 2 share the stdout
+// pipe, keeping the order).
 // Ownership of every fd is tracked, so each is closed exactly once on every path.
 import type { StdioOptions } from 'node:child_process';
 import { writeSync } from 'node:fs';
@@ -31,7 +32,7 @@ class OwnedPipe {
 /**
  * libuv reads every child pipe into this one buffer (node's `onread` option) and the socket
  * re-emits each chunk as a 'data' event of a view into it. That skips the stream machinery and a
- * Buffer per read, which halves the daemon's CPU per GiB of captured output, and costs no memory
+ * Buffer per read, which saves much of the daemon's CPU on captured output, and costs no memory
  * per pipe. A chunk is only valid during its 'data' listeners: whoever keeps bytes copies them
  * (capture mode, PROCESS_LOG events, the listener protocol do). Reads complete one at a time on
  * the main thread, so sharing the buffer between all pipes is safe.
@@ -53,9 +54,9 @@ function reader(fd: number): Readable {
 }
 
 /**
- * Our end of a child's stdin pipe. The Socket (~1.5 KiB and a libuv handle) is made at the first
+ * Our end of a child's stdin pipe. The Socket (memory and a libuv handle) is made at the first
  * use, by sendProcessStdin or a listener's protocol: most children never get a byte on stdin, and
- * one Socket less per spawn is measurable when hundreds start at once.
+ * one Socket less per spawn adds up when hundreds start at once.
  */
 export class StdinEnd {
   #fd: number;

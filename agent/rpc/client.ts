@@ -17,7 +17,7 @@ export {
   type Endpoint, type RpcClientOptions, type RpcTransportErrorKind,
 } from './endpoint.js';
 
-/** A response larger than this is refused (a 1000-process getAllProcessInfo is about 1.3 MB). */
+/** A response larger than this is refused (far more than a getAllProcessInfo of thousands of processes). */
 export const MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 
 interface RawResponse { status: number; reason: string; body: Buffer }

@@ -1,4 +1,4 @@
-// Waiting RPCs subscribe to state events instead of polling (style.md 3.4): `decide` runs now and
+// Waiting RPCs subscribe to state events instead of polling: `decide` runs now and
 // after every state change of the process, until it returns a value or throws.
 import type { EventBus } from '../events/bus.js';
 import type { XmlRpcValue } from './value.js';

@@ -1,5 +1,5 @@
-// Namespecs as supervisord reads and writes them (reference 4.3): `group:name`, `group:*`,
-// `group:` and bare `name` (meaning name:name). Pure; imports nothing.
+// Namespecs as supervisor/options.py split_namespec / make_namespec read and write them:
+// `group:name`, `group:*`, `group:` and bare `name` (meaning name:name). Pure; imports nothing.
 
 /** [group, process]; process is null for the whole group (`g:*` or `g:`). */
 export function splitNamespec(namespec: string): [string, string | null] {

@@ -1,6 +1,6 @@
-// The explicit method table (style.md 3.7): every callable name with its documentation, from
-// which methodSignature and the arity check are derived. No reflective lookup, so a name that is
-// not in the table can never reach code (the lesson of CVE-2017-11610).
+// The explicit method table: every callable name with its documentation, from which
+// methodSignature and the arity check are derived. No reflective lookup, so a name that is not in
+// the table can never reach code (a dotted name walked through attributes could reach any object).
 import { Faults, RpcFault } from './faults.js';
 import { PyException, noAttribute, typeError } from './params.js';
 import { isStruct, type XmlRpcValue } from './value.js';

@@ -1,5 +1,5 @@
-// supervisor.start*/stop*/signal* and sendProcessStdin (reference 4.3-4.5): the check orders,
-// the wait semantics and the group/all variants of supervisord's rpcinterface.
+// supervisor.start*/stop*/signal* and sendProcessStdin: the check orders, the wait semantics and
+// the group/all variants of supervisor/rpcinterface.py SupervisorNamespaceRPCInterface.
 import { signalNumber } from '../config/datatypes.js';
 import { StdinClosed } from '../process/errors.js';
 import type { ProcessGroup } from '../process/group.js';
@@ -81,7 +81,8 @@ export class ControlMethods {
       const depName = makeNamespec(dep.groupName, dep.config.name);
       const group = this.#sup.group(dep.groupName);
       if (dep.state === S.RUNNING || group === undefined) continue;
-      const failed = (why: string) => new RpcFault(Faults.SPAWN_ERROR, `${name}: dependency ${depName} ${why}`);
+      // Named group:name, as in the description of a process a FATAL dependency holds back.
+      const failed = (why: string) => new RpcFault(Faults.SPAWN_ERROR, `${name}: dependency ${dep.groupName}:${dep.config.name} ${why}`);
       if (RUNNING_STATES.has(dep.state)) {
         // Already on its way (STARTING or BACKOFF): wait for the outcome.
         await waitForProcess(this.#sup.bus, { group, proc: dep }, () => {

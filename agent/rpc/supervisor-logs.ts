@@ -1,4 +1,5 @@
-// supervisor.readLog / clearLog / read*Log / tail*Log / clear*Logs (reference 4.5 "Logs").
+// supervisor.readLog / clearLog / read*Log / tail*Log / clear*Logs, as supervisor/rpcinterface.py
+// SupervisorNamespaceRPCInterface answers them.
 // The byte semantics live in agent/logging/read.ts; this file adds names, faults and decoding.
 import { existsSync } from 'node:fs';
 import { LogReadError, readLogSlice, tailLogSlice } from '../logging/read.js';

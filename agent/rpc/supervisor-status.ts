@@ -1,5 +1,6 @@
 // supervisor.* status and daemon control: versions, identification, state, pid, shutdown,
-// restart, reloadConfig, add/removeProcessGroup, sendRemoteCommEvent (reference 4.5).
+// restart, reloadConfig, add/removeProcessGroup, sendRemoteCommEvent, as supervisor/rpcinterface.py
+// SupervisorNamespaceRPCInterface answers them.
 import { ConfigError } from '../config/errors.js';
 import { supervisorStateName } from '../process/states.js';
 import { SUPERVISOR_VERSION } from '../version.js';

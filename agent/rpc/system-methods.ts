@@ -1,6 +1,6 @@
-// system.listMethods / methodHelp / methodSignature / multicall over the registry (reference 4.6),
-// as xmlrpc.py SystemNamespaceRPCInterface. multicall returns each result bare, as supervisord does
-// (not wrapped in a one-element array).
+// system.listMethods / methodHelp / methodSignature / multicall over the registry, as
+// supervisor/xmlrpc.py SystemNamespaceRPCInterface. multicall returns each result bare, as
+// supervisord does (not wrapped in a one-element array).
 import { Faults, RpcFault } from './faults.js';
 import { signatureOf, type RpcMethod, type RpcRegistry } from './registry.js';
 import { isStruct, type XmlRpcValue } from './value.js';

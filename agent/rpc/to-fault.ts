@@ -1,4 +1,5 @@
-// The one place where domain errors of the core become wire faults (style.md 3.5).
+// The one place where domain errors of the core become wire faults: config, process and log
+// code throw their own errors and know no fault codes.
 import { ConfigError } from '../config/errors.js';
 import { LogReadError } from '../logging/read.js';
 import { ProcessError } from '../process/errors.js';

@@ -1,4 +1,4 @@
-// The structs of supervisord's XML-RPC API exactly as they travel (reference 4.5), with guards
+// The structs of supervisord's XML-RPC API (supervisor/rpcinterface.py) as they travel, with guards
 // that turn an untyped decoded value into them. Shared by the server, fleetvisorctl and the hub.
 import { isStruct, type XmlRpcStruct, type XmlRpcValue } from './value.js';
 

@@ -2,18 +2,12 @@
 // byte as supervisord (Python's xmlrpc.client) writes them, and the client-side pair.
 // Pure (no I/O); imports only agent/rpc value, faults and the codec internals.
 //
-// Implementation chosen by measurement: bench/codec.ts, Node 20 on this 2-core machine (shared,
-// so the minimum of 30 runs after warm-up is the cleaner figure; medians ran 1.5-2x higher),
-// one getAllProcessInfo of 1000 processes (14 keys each), 1.29 MB:
-//   encode  xmlrpc package serializeMethodResponse   ~105-135 ms
-//           template strings (xml-encode.ts)         ~4 ms        (about 30x faster)
-//   decode  xmlrpc package Deserializer (sax)        ~260-390 ms
-//           saxes-based reader                       ~21 ms
-//           strict scanner (xml-scan.ts + xml-decode.ts) ~14 ms (requests, with supervisord's
-//           element-tree rules: ~18 ms); UTF-8 validation and decoding included (~0.8 ms)
-// The scanner is the fastest reader tried and checks XML 1.0 well-formedness itself (no DOCTYPE,
-// bounded depth), agreeing with supervisord's expat-based parser on every mutated request of the
-// differential fuzz tests, so one scanner serves both requests and responses.
+// Hand-written: template strings encode (xml-encode.ts) and a strict scanner decodes (xml-scan.ts +
+// xml-decode.ts), because the xmlrpc package's serializer and sax-based deserializer are slow on a
+// 1000-process getAllProcessInfo (bench/codec.ts compares them on the same answer).
+// The scanner checks XML 1.0 well-formedness itself (no DOCTYPE, bounded depth), agreeing with
+// supervisord's expat-based parser on every mutated request of the differential fuzz tests, so
+// one scanner serves both requests and responses.
 import { isUtf8 } from 'node:buffer';
 import { RpcFault } from './faults.js';
 import { PyValueError } from '../python/literals.js';
@@ -56,7 +50,7 @@ function isDecodeFailure(err: unknown): boolean {
   return err instanceof XmlSyntaxError || err instanceof XmlRpcShapeError || err instanceof PyValueError;
 }
 
-/** Server side: a methodCall as supervisord's own parser reads it (reference §4.1 table). */
+/** Server side: a methodCall as supervisord reads it (supervisor/xmlrpc.py supervisor_xmlrpc_handler.loads). */
 export function decodeMethodCall(body: Buffer): { methodName: string; params: XmlRpcValue[] } {
   const text = bodyText(body);
   if (text === null) throw new XmlRpcRequestError('unmarshallable', { cause: new Error('body is not UTF-8') });

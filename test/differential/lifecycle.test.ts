@@ -25,7 +25,7 @@ command=${node} ${join(programsDir, 'diff-exit.js')} 0 1
 priority=50
 startretries=2
 ; A wide margin: supervisord notices an exit only when its loop wakes, so under load a quick exit
-; close to startsecs can be promoted to RUNNING there first (reference 2.4).
+; close to startsecs can be promoted to RUNNING there first (supervisor/process.py Subprocess.transition).
 startsecs=10
 [program:done]
 command=${node} ${join(programsDir, 'diff-exit.js')} 0.2 0

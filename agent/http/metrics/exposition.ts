@@ -33,7 +33,8 @@ const UP_STATES: ReadonlySet<string> = new Set(['STARTING', 'RUNNING', 'STOPPING
 
 type Prom = typeof import('prom-client');
 
-// Imported at the first scrape, not at daemon start: prom-client costs ~60 ms of start-up.
+// Imported at the first scrape, not at daemon start: prom-client is slow to load, and a daemon
+// nobody scrapes never needs it.
 let promLoading: Promise<Prom> | null = null;
 const loadProm = (): Promise<Prom> => (promLoading ??= import('prom-client'));
 

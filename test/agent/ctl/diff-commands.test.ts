@@ -9,8 +9,8 @@ const skip = skipReal || (supervisordAvailable ? false : 'Debian supervisord 4.2
 
 export const PROGRAMS = [BASE,
   '[program:noexec]\ncommand={DIR}/supervisord.conf\nautostart=false\n',
-  // quick must always exit "too quickly": node's boot on a loaded machine once took longer than a
-  // 1 s startsecs, so supervisord called it started (CI, stop 6). 10 s leaves no such race.
+  // quick must always exit "too quickly": on a loaded machine node's boot can outlast a short
+  // startsecs, and supervisord would call it started. 10 s leaves no such race.
   '[program:quick]\ncommand={PROGRAMS}/exit-with.js 1\nautostart=false\nstartsecs=10\nstartretries=0\n',
   '[program:spew]\ncommand={PROGRAMS}/spew.js 6\nstartsecs=0\nautorestart=false\n',
   group('grp', ['ga', 'gb']), forever('ga'), forever('gb', 'autostart=false\n'),

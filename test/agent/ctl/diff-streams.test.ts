@@ -82,8 +82,9 @@ test(`tail -f: the log so far, then Ctrl-C ends it with an empty line`, { skip }
     { waitFor: '4.2.5\n', then: (c) => { c.stdin.end(); } }]);
 });
 
-// supervisorctl's fg takes about 30 s to exit (its stream thread sleeps in asyncore.loop), so the
-// two fg comparisons run side by side; Ctrl-C in fg is checked on fleetvisorctl alone.
+// supervisorctl's fg can take up to 30 s to exit (its stream thread sleeps in asyncore.loop, with
+// the default 30 s timeout of supervisor/medusa/asyncore_25.py loop), so the two fg comparisons
+// run side by side; Ctrl-C in fg is checked on fleetvisorctl alone.
 test(`fg: lines go to the process and its output comes back; end of input or a stopped process ends it`, { skip }, async (t) => {
   const [pair, other] = await Promise.all([startPair(t, BODY), startPair(t, BODY)]);
   const typing = async (): Promise<void> => {

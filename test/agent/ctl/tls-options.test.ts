@@ -1,6 +1,6 @@
 // fleetvisorctl's TLS options (ours): https:// server URLs (supervisorctl refuses them; http and
-// unix stay exactly as before), --tls_* flags over [supervisorctl] tls_* keys, the files read and
-// checked when the options are resolved, and what the RPC client is given.
+// unix read exactly as supervisorctl reads them), --tls_* flags over [supervisorctl] tls_* keys,
+// the files read and checked when the options are resolved, and what the RPC client is given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ test('--tls_* win over the file; the files are read now; bad combinations are us
   assert.deepEqual(flags.tls, { ca: readFileSync(certs.caFile), cert: readFileSync(client.certFile), key: readFileSync(client.keyFile), insecure: true });
   assert.deepEqual(clientTls(flags.tls), { ca: readFileSync(certs.caFile), cert: readFileSync(client.certFile), key: readFileSync(client.keyFile), rejectUnauthorized: false });
   assert.deepEqual(clientTls(undefined), {});
-  // Nothing TLS asked for: no tls at all (the options are what they always were).
+  // Nothing TLS asked for: no tls at all (the options are exactly supervisorctl's).
   writeFileSync(conf, '[supervisorctl]\nserverurl=http://127.0.0.1:1\n');
   assert.equal('tls' in resolveOptions(parsed(['-c', conf, 'status']), envt), false);
 

@@ -1,5 +1,5 @@
 // fleetvisord as a daemon: daemonizing, the pidfile guard, SIGHUP restart, SIGUSR2 reopen, and
-// orphan protection when the daemon itself is SIGKILLed (supervisor issues #199, #168): the
+// orphan protection when the daemon itself is SIGKILLed (README "Orphan protection"): the
 // guardian (layer 1) and the next daemon's ledger sweep (layer 2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,8 +43,8 @@ test('without -n it daemonizes: the parent exits 0 and the daemon writes its own
   const log = logLines(readFileSync(join(dir, 'main.log'), 'utf8'));
   assert.ok(log.includes('INFO daemonizing the supervisord process'));
   assert.ok(log.includes(`INFO supervisord started with pid ${daemonPid}`));
-  // A restart of the daemonized process is a new life in the same process (regression: the
-  // second life reported its start on the closed channel to the long-gone parent and died).
+  // A restart of the daemonized process is a new life in the same process; it must not report its
+  // start to the long-gone parent (that channel is closed), and it lives on.
   process.kill(daemonPid, 'SIGHUP');
   await waitFor(() => logLines(readFileSync(join(dir, 'main.log'), 'utf8')).filter((l) => l.startsWith('INFO success: s entered RUNNING')).length === 2, { timeoutMs: 15_000, what: 'respawn after SIGHUP' });
   assert.ok(isAlive(daemonPid), 'the daemon lives on after SIGHUP');
@@ -192,8 +192,8 @@ const asRootWithNobody = process.getuid?.() === 0 && readFileSync('/etc/passwd',
   ? false : 'needs root and a user nobody';
 
 test('[supervisord] user= drops the daemon\'s privileges, and its programs still start, as that user', { skip: asRootWithNobody }, async (t) => {
-  // Regression: a daemon that changed uid is no longer dumpable, so the spawn helper may not
-  // reopen its pipe ends through /proc; spawns fell into EACCES instead of falling back to node.
+  // A daemon that changed uid is not dumpable, so the spawn helper cannot reopen its pipe ends
+  // through /proc: spawns must fall back to node rather than fail with EACCES.
   const dir = makeTmpDir(t);
   chmodSync(dir, 0o777);
   const conf = writeConf(dir, '[program:s]\ncommand=/bin/sleep 300\nstartsecs=0\n[program:t]\ncommand=/bin/sh -c "id -u; exec sleep 300"\nstartsecs=0\n', 'user=nobody\n');

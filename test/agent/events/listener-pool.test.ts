@@ -1,6 +1,7 @@
-// The pool (reference 7.5) with fake listener processes: buffer overflow order, global and pool
-// serials, dispatch only to RUNNING+READY members in order, rejection and exit rebuffer at the
-// head with the same serials, broken pipes, removal; log texts as supervisord's process.py.
+// The event listener pool (supervisor/process.py EventListenerPool) with fake listener processes:
+// buffer overflow order, global and pool serials, dispatch only to RUNNING+READY members in order,
+// rejection and exit rebuffer at the head with the same serials, broken pipes, removal; log texts
+// as supervisord's process.py.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventBus, type BusEvent } from '../../../agent/events/bus.js';
@@ -172,7 +173,7 @@ test('a rejected event goes back to the head with the same serials and is redeli
   assert.deepEqual(proc.written.splice(0), firstSend, 'the same envelope, serials included');
 });
 
-test('overflow also drops a rebuffered event that sits at the head (reference 8.25)', () => {
+test('overflow also drops a rebuffered event that sits at the head (supervisor/process.py EventListenerPool._acceptEvent)', () => {
   const h = harness({ buffer_size: 2 });
   h.say(0, 'READY\n');
   h.bus.notify(remote('a')); // 0

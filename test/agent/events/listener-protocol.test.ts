@@ -1,5 +1,5 @@
-// The listener protocol parser (reference 7.4): every fragmentation, every violation, the bounds,
-// and supervisord's log texts (dispatchers.py PEventListenerDispatcher).
+// The listener protocol parser: every fragmentation, every violation, the bounds, and
+// supervisord's log texts (supervisor/dispatchers.py PEventListenerDispatcher).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListenerProtocol, MAX_RESULT_LENGTH, MAX_RESULT_LINE, parseResultLength, type ProtocolEffect,

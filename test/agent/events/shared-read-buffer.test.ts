@@ -1,5 +1,5 @@
 // Every child pipe is read into one shared buffer (agent/process/child-pipes.ts): chunks are views
-// valid only while they are handled. Regression guard: with several children writing at once, the
+// valid only while they are handled. Checked here: with several children writing at once, the
 // log files, the PROCESS_LOG payloads and the capture-mode PROCESS_COMMUNICATION payloads a
 // listener receives later hold exactly what each child wrote, never bytes of another child's read.
 import { test } from 'node:test';

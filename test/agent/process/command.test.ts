@@ -1,4 +1,5 @@
-// shlex splitting, Python repr quoting, PATH search and the executable checks of reference 2.2.
+// shlex splitting, Python repr quoting, PATH search and the executable checks of
+// supervisor/process.py Subprocess.get_execv_args.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
-// The process state machine with a fake spawner and clock: every edge of reference 2.2-2.7,
-// with exact log lines and one event per change.
+// The process state machine with a fake spawner and clock: every edge of the state machine in
+// supervisor/process.py Subprocess (spawn, finish, stop, give_up, transition), with exact log
+// lines and one event per change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventBus, type ProcessStateEvent } from '../../../agent/events/bus.js';

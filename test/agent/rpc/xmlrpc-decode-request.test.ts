@@ -1,6 +1,7 @@
-// decodeMethodCall against the reference §4.1 "Request value decoding" table, one case per row,
-// each also checked against supervisord's own parser run by python3; round trips; and a
-// differential fuzz: mutated requests must be refused or decoded exactly as supervisord does.
+// decodeMethodCall on each request value shape supervisord's parser (supervisor/xmlrpc.py
+// supervisor_xmlrpc_handler.loads) meets, one case per ROWS entry, each also checked against
+// supervisord's own parser run by python3; round trips; and a differential fuzz: mutated requests
+// must be refused or decoded exactly as supervisord does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
