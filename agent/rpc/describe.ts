@@ -1,4 +1,4 @@
-// The `description` of getProcessInfo (reference 4.5): uptime like Python's timedelta, stop
+// The `description` of getProcessInfo (supervisor/rpcinterface.py _interpretProcessInfo): uptime like Python's timedelta, stop
 // times like strftime('%b %d %I:%M %p') in local time. Pure.
 import { ProcessState as S } from '../process/states.js';
 
@@ -30,13 +30,18 @@ export interface DescribableInfo {
   readonly pid: number;
   readonly spawnerr: string;
   readonly name: string;
+  /** fleetvisord's healthcheck_* verdict when it is "unhealthy": the last failure's reason. */
+  readonly unhealthy?: string | null;
 }
 
 /** supervisord's _interpretProcessInfo. start/stop/now are the whole-second values of the struct. */
 export function describeProcess(info: DescribableInfo): string {
   switch (info.state) {
     case S.RUNNING:
-      return `pid ${info.pid}, uptime ${formatUptime(info.now - info.start)}`;
+      // An unhealthy program says so where status, the web page and the hub all read it; a
+      // program without healthcheck_* reads exactly as under supervisord.
+      return `pid ${info.pid}, uptime ${formatUptime(info.now - info.start)}`
+        + (info.unhealthy != null ? `, unhealthy (${info.unhealthy})` : '');
     case S.FATAL:
     case S.BACKOFF:
       return info.spawnerr || `unknown error (try "tail ${info.name}")`;

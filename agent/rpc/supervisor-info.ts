@@ -1,5 +1,6 @@
-// supervisor.getProcessInfo / getAllProcessInfo / getAllConfigInfo: the structs of reference 4.5,
-// keys in supervisord's order (the XML is byte-compared with supervisord's in the tests).
+// supervisor.getProcessInfo / getAllProcessInfo / getAllConfigInfo: the structs of
+// supervisor/rpcinterface.py, keys in supervisord's order (the XML is byte-compared with
+// supervisord's in the tests).
 import type { GroupConfig, ProcessConfig } from '../config/types.js';
 import { stateName } from '../process/states.js';
 import { assertRunning, type RpcContext } from './context.js';
@@ -44,7 +45,9 @@ export class InfoMethods {
       stderr_logfile: logOf('stderr'),
       pid: proc.pid,
     };
-    return { ...info, description: describeProcess(info) };
+    const health = proc.extrasState.health;
+    const unhealthy = health?.status === 'unhealthy' ? (health.reason ?? 'check failed') : null;
+    return { ...info, description: describeProcess({ ...info, unhealthy }) };
   }
 
   getProcessInfo(name: XmlRpcValue): XmlRpcValue {

@@ -777,7 +777,13 @@
           legend: { show: true, live: true },
           cursor: { drag: { x: false, y: false } },
           scales: {
-            x: { time: true, range: function (self, min, max) { var hi = Math.max(Date.now() / 1000, max || 0); return [hi - HOUR_S, hi]; } },
+            // From the first sample (at least five minutes wide) up to the last hour: a chart
+            // opened a minute after the hub started is not a thin line at its right edge.
+            x: { time: true, range: function (self, min, max) {
+              var hi = Math.max(Date.now() / 1000, max || 0);
+              var first = data.t.length ? data.t[0] : hi;
+              return [Math.max(hi - HOUR_S, Math.min(first, hi - 300)), hi];
+            } },
             y: { range: function (self, min, max) { return [0, Math.max(def.key === 'cpu' ? 1 : 1, (max || 0) * 1.15)]; } },
           },
           axes: [axis(colors), Object.assign(axis(colors), { size: 48 })],
