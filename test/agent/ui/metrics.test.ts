@@ -59,6 +59,8 @@ redirect_stderr=true
     supervisord_process_cpu_seconds_total: 'counter', supervisord_process_resident_memory_bytes: 'gauge',
     supervisord_process_output_bytes_total: 'counter', supervisord_daemon_up: 'gauge', supervisord_daemon_info: 'gauge',
     supervisord_daemon_state: 'gauge', supervisord_processes: 'gauge',
+    fleetvisor_process_healthy: 'gauge', fleetvisor_process_health_restarts_total: 'counter',
+    fleetvisor_process_memory_restarts_total: 'counter',
   };
   assert.deepEqual(Object.fromEntries(m.types), types);
 
@@ -71,6 +73,10 @@ redirect_stderr=true
   for (const s of STATES) assert.equal(m.value('supervisord_process_state', { ...web, state: s }), s === 'RUNNING' ? 1 : 0, s);
   assert.ok((m.value('supervisord_process_uptime_seconds', web) ?? -1) >= 0);
   assert.equal(m.value('supervisord_process_restarts_total', web), 0);
+  // Without healthcheck_* there is no verdict to report; the restart counters are still 0.
+  assert.equal(m.value('fleetvisor_process_healthy', web), undefined);
+  assert.equal(m.value('fleetvisor_process_health_restarts_total', web), 0);
+  assert.equal(m.value('fleetvisor_process_memory_restarts_total', web), 0);
   assert.ok((m.value('supervisord_process_cpu_seconds_total', web) ?? -1) >= 0);
   assert.ok((m.value('supervisord_process_resident_memory_bytes', web) ?? 0) > 1024 * 1024);
   assert.ok((m.value('supervisord_process_output_bytes_total', { ...web, channel: 'stdout' }) ?? 0) >= 'pid 1\n'.length);
