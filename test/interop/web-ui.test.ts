@@ -19,6 +19,8 @@ ${forever('idle', 'autostart=false')}
 command=${program('exit-with.js', '3')}
 autostart=false
 startretries=0
+; node's boot on a loaded machine can outlast a short startsecs: 10 keeps its exit too quick
+startsecs=10
 
 ${UNSTARTABLE}
 ${forever('aa', 'autostart=false')}
