@@ -297,9 +297,13 @@ export class Subprocess {
   /** Administrative stop: the stop signal, or BACKOFF -> STOPPED. Returns an error text or null. */
   stop(): string | null {
     this.#laststopreport = 0;
-    // A stop asked of a FATAL process also ends its fatal_retry_secs retries.
-    if (this.#state === S.FATAL) this.#fatalAt = Number.POSITIVE_INFINITY;
+    this.cancelFatalRetry();
     return this.#kill(this.config.stopsignal);
+  }
+
+  /** A stop asked of a FATAL process ends its fatal_retry_secs retries (until its next FATAL). */
+  cancelFatalRetry(): void {
+    if (this.#state === S.FATAL) this.#fatalAt = Number.POSITIVE_INFINITY;
   }
 
   /** Throttled "waiting for x to stop" (every 2 s), for callers waiting on a stop. */

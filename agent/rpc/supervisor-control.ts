@@ -83,18 +83,24 @@ export class ControlMethods {
       if (dep.state === S.RUNNING || group === undefined) continue;
       // Named group:name, as in the description of a process a FATAL dependency holds back.
       const failed = (why: string) => new RpcFault(Faults.SPAWN_ERROR, `${name}: dependency ${dep.groupName}:${dep.config.name} ${why}`);
+      const outcome = () => waitForProcess(this.#sup.bus, { group, proc: dep }, () => {
+        if (dep.state === S.RUNNING) return true;
+        if (!RUNNING_STATES.has(dep.state)) throw failed(`is ${stateName(dep.state)}`);
+        return NOT_DONE;
+      });
+      // Already on its way (STARTING or BACKOFF): wait for the outcome.
       if (RUNNING_STATES.has(dep.state)) {
-        // Already on its way (STARTING or BACKOFF): wait for the outcome.
-        await waitForProcess(this.#sup.bus, { group, proc: dep }, () => {
-          if (dep.state === S.RUNNING) return true;
-          if (!RUNNING_STATES.has(dep.state)) throw failed(`is ${stateName(dep.state)}`);
-          return NOT_DONE;
-        });
+        await outcome();
         continue;
       }
       try {
         await this.startProcess(depName, true);
       } catch (err) {
+        // Another start (`start all`, a second dependent) got there first: its outcome is ours.
+        if (err instanceof RpcFault && err.code === Faults.ALREADY_STARTED) {
+          await outcome();
+          continue;
+        }
         if (err instanceof RpcFault) throw failed(`did not start (${err.faultString})`);
         throw err;
       }
@@ -111,20 +117,24 @@ export class ControlMethods {
     return group;
   }
 
-  /** The *ProcessGroup methods: a bare group name, then `op` over its processes by priority. */
-  async #overGroup(name: XmlRpcValue, predicate: (t: Target) => boolean, op: (namespec: string) => XmlRpcValue | Promise<XmlRpcValue>): Promise<XmlRpcValue> {
+  async startProcessGroup(name: XmlRpcValue, wait: boolean): Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
-    const group = this.#group(groupKeyArg(name), name);
-    return asWire(await forEachProcess(groupTargets(group), predicate, op));
-  }
-
-  startProcessGroup(name: XmlRpcValue, wait: boolean): Promise<XmlRpcValue> {
-    return this.#overGroup(name, isNotRunning, (n) => this.startProcess(n, wait));
+    const targets = this.#startOrder(groupTargets(this.#group(groupKeyArg(name), name)));
+    return asWire(await forEachProcess(targets, isNotRunning, (n) => this.startProcess(n, wait)));
   }
 
   async startAllProcesses(wait: boolean): Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
-    return asWire(await forEachProcess(priorityTargets(this.#sup), isNotRunning, (n) => this.startProcess(n, wait)));
+    return asWire(await forEachProcess(this.#startOrder(priorityTargets(this.#sup)), isNotRunning, (n) => this.startProcess(n, wait)));
+  }
+
+  /**
+   * The given order, except that with depends_on a dependency comes before its dependents: each
+   * is then started (and listed in the result) on its own turn, not skipped because a dependent
+   * already started it.
+   */
+  #startOrder(targets: readonly Target[]): Target[] {
+    return this.#sup.dependencies.startOrder(targets, (t) => t.proc);
   }
 
   stopProcess(namespec: XmlRpcValue, wait: boolean): XmlRpcValue | Promise<XmlRpcValue> {
@@ -132,7 +142,11 @@ export class ControlMethods {
     const name = namespecArg(namespec);
     const { group, proc } = resolveName(this.#sup, name);
     if (proc === null) return this.stopProcessGroup(splitNamespec(name)[0], wait);
-    if (!RUNNING_STATES.has(proc.state)) throw new RpcFault(Faults.NOT_RUNNING, name);
+    if (!RUNNING_STATES.has(proc.state)) {
+      // supervisord's answer for a FATAL process; a stop asked of it still ends its fatal_retry_secs retries.
+      proc.cancelFatalRetry();
+      throw new RpcFault(Faults.NOT_RUNNING, name);
+    }
     const msg = proc.stop();
     if (msg !== null) throw new RpcFault(Faults.FAILED, msg);
     if (!wait || STOPPED_STATES.has(proc.state)) return true;
@@ -145,12 +159,14 @@ export class ControlMethods {
   async stopProcessGroup(name: XmlRpcValue, wait: boolean): Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
     const targets = this.#stopOrder(groupTargets(this.#group(groupKeyArg(name), name)));
+    for (const t of targets) t.proc.cancelFatalRetry();
     return asWire(await forEachProcess(targets, isRunning, this.#stopAfterDependents(targets, wait)));
   }
 
   async stopAllProcesses(wait: boolean): Promise<XmlRpcValue> {
     assertRunning(this.#ctx);
     const targets = this.#stopOrder(priorityTargets(this.#sup));
+    for (const t of targets) t.proc.cancelFatalRetry();
     return asWire(await forEachProcess(targets, isRunning, this.#stopAfterDependents(targets, wait)));
   }
 

@@ -98,4 +98,32 @@ ready_tcp=127.0.0.1:${p2}
     assert.equal(lines.filter((l) => l.startsWith("INFO spawned: 'nodb'")).length, 1);
     assert.ok(!lines.some((l) => l.startsWith('INFO retrying nodb')), lines.join('\n'));
   });
+
+  test('a stop asked of a FATAL program answers "not running" and ends its fatal_retry_secs retries', { timeout: 120_000 }, async (t) => {
+    const fv = await startOptionsDaemon(t, `
+[program:ended]
+command=/bin/false
+startsecs=10
+startretries=0
+fatal_retry_secs=1
+
+[program:clock]
+command=/bin/false
+startsecs=10
+startretries=0
+fatal_retry_secs=1
+`);
+    await fv.waitLine(/^INFO retrying ended after 1 seconds in FATAL \(fatal_retry_secs\)$/);
+    await fv.waitState('ended', 'FATAL');
+    const stop = await fv.ctl('stop', 'ended');
+    assert.equal(stop.stdout.trim(), 'ended: ERROR (not running)');
+    const from = fv.lines().length;
+    // The program left alone is the clock: two of its retries after the stop are two chances
+    // for a retry of the stopped one.
+    const retriesOfClock = (): number => fv.lines().slice(from).filter((l) => l.startsWith('INFO retrying clock after')).length;
+    await fv.waitStats('clock', () => retriesOfClock() >= 2, 'two more retries of clock');
+    const after = fv.lines().slice(from);
+    assert.ok(!after.some((l) => l.startsWith('INFO retrying ended') || l.startsWith("INFO spawned: 'ended'")), after.join('\n'));
+    assert.equal((await fv.info('ended')).statename, 'FATAL');
+  });
 });

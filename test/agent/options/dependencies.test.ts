@@ -129,6 +129,19 @@ describe('depends_on', { concurrency: true }, () => {
     });
     assert.deepEqual(r, { out: 'c: started\n', code: 0 });
     assertLineOrder(fv.lines(), START_ORDER, from);
+
+    // `start all`: priorities would start c first; each program is still started on its own turn
+    // and listed, dependencies first.
+    await fv.rpc.call('supervisor.stopAllProcesses', [true]);
+    await allStopped(fv);
+    const all = await new Promise<{ out: string; code: number | null }>((resolve) => {
+      const child = spawn(SUPERVISORCTL, ['-c', fv.conf, 'start', 'all'], { cwd: fv.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+      child.stderr.on('data', (b: Buffer) => { out += b.toString(); });
+      child.on('close', (code) => resolve({ out, code }));
+    });
+    assert.deepEqual(all, { out: 'a: started\nb: started\nc: started\n', code: 0 });
   });
 
   test('a group in depends_on: the dependent starts after every process of the group is ready, and stops before them', { timeout: 180_000 }, async (t) => {

@@ -741,6 +741,11 @@
     return 'rgba(' + parseInt(h.slice(0, 2), 16) + ',' + parseInt(h.slice(2, 4), 16) + ',' + parseInt(h.slice(4, 6), 16) + ',' + alpha + ')';
   }
 
+  function clockLabel(sec) {
+    var d = new Date(sec * 1000);
+    return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+  }
+
   function setupCharts(box) {
     var node = box.getAttribute('data-node'), ns = box.getAttribute('data-ns');
     var data = { t: [], cpu: [], mem: [] };
@@ -786,7 +791,10 @@
             } },
             y: { range: function (self, min, max) { return [0, Math.max(def.key === 'cpu' ? 1 : 1, (max || 0) * 1.15)]; } },
           },
-          axes: [axis(colors), Object.assign(axis(colors), { size: 48 })],
+          // One line of HH:MM per tick, spaced so labels never overlap (uPlot's default adds a
+          // second line with the date, which collides at this width).
+          axes: [Object.assign(axis(colors), { space: 64, incrs: [60, 120, 300, 600, 900, 1800, 3600], values: function (u, splits) { return splits.map(clockLabel); } }),
+            Object.assign(axis(colors), { size: 48 })],
           series: [{}, { label: def.title, stroke: def.color, width: 1.5, fill: withAlpha(def.color, 0.15), value: def.value, spanGaps: false, points: { show: false } }],
         }, [data.t, data[def.key]], area);
         u.root.setAttribute('aria-hidden', 'true');
