@@ -1,12 +1,13 @@
 // environment_file= read as systemd reads EnvironmentFile=: KEY=VALUE lines, blank lines and lines
-// starting with # or ; ignored, values in double quotes (backslash escapes) or single quotes
-// (literal), a backslash at the end of a line continuing it, surrounding blanks of unquoted values
-// dropped. Read at each spawn, so a restart picks up a changed file.
+// starting with # or ; ignored, values in double quotes (a backslash escapes only \ " $ and `, as
+// in systemd's env-file.c; before any other character it stays) or single quotes (literal),
+// unquoted values where a backslash takes the next character as is, a backslash at the end of a
+// line continuing it, surrounding blanks of unquoted values dropped. Read at each spawn, so a restart picks up a changed file.
 import { readFileSync } from 'node:fs';
 import { errnoName } from './errno.js';
 import { EnvironmentFileError } from './errors.js';
 
-const DOUBLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', $: '$', '`': '`' };
+const DOUBLE_ESCAPED = new Set(['\\', '"', '$', '`']);
 
 function unquote(raw: string, path: string, line: number): string {
   const v = raw.trim();
@@ -20,7 +21,7 @@ function unquote(raw: string, path: string, line: number): string {
       }
       if (c === '\\' && i + 1 < v.length) {
         const n = v[i + 1] as string;
-        out += DOUBLE_ESCAPES[n] ?? `\\${n}`;
+        out += DOUBLE_ESCAPED.has(n) ? n : `\\${n}`;
         i += 1;
       } else {
         out += c;
@@ -34,7 +35,7 @@ function unquote(raw: string, path: string, line: number): string {
     if (v.slice(end + 1).trim() !== '') throw new EnvironmentFileError(path, `line ${line}: text after the closing quote`);
     return v.slice(1, end);
   }
-  return v;
+  return v.replace(/\\(.)/g, '$1');
 }
 
 /** The variables of a file's text, in order (later ones win). */

@@ -20,6 +20,8 @@ const ENV_FILE = [
   'INLINE=value # not a comment',
   'DQ="  double \\"quoted\\" \\\\ back  "',
   "SQ='single $HOME \\n literal'",
+  'DQN="keeps \\n, escapes \\$ and \\`"',
+  'UQ=a\\ b\\#c',
   'CONT=first \\',
   'second',
   'EMPTY=',
@@ -64,12 +66,14 @@ stdout_logfile={DIR}/required.out
   };
 
   const env = await envOf('withfile');
-  const fromFile = Object.fromEntries(['PLAIN', 'INLINE', 'DQ', 'SQ', 'CONT', 'EMPTY', 'OVERRIDE', 'SHARED', 'EXTRA'].map((k) => [k, env[k]]));
+  const fromFile = Object.fromEntries(['PLAIN', 'INLINE', 'DQ', 'SQ', 'DQN', 'UQ', 'CONT', 'EMPTY', 'OVERRIDE', 'SHARED', 'EXTRA'].map((k) => [k, env[k]]));
   assert.deepEqual(fromFile, {
     PLAIN: 'plain value with blanks',
     INLINE: 'value # not a comment',
     DQ: '  double "quoted" \\ back  ',
     SQ: 'single $HOME \\n literal',
+    DQN: 'keeps \\n, escapes $ and `',
+    UQ: 'a b#c',
     CONT: 'first second',
     EMPTY: '',
     OVERRIDE: 'from-environment',
