@@ -2,11 +2,13 @@
 // every byte appended to it, across truncation and rotation, until the client or the server
 // goes. The daemon writes those files itself and announces each write (LogLocator.watchWrites):
 // a follower that is up to date is handed the written bytes at once, without touching the file;
-// one shared look per path every logtailPollMs catches what another process writes. Streams are
-// capped per client address and in total. Imports node:fs, the HTTP layer's own helpers and the
-// log-writes event type; log paths come from the LogLocator.
+// each file the writer starts is opened as it is announced, so followers go through every one in
+// turn however many rotations come before they look; one shared look per path every
+// logtailPollMs catches what another process writes. Streams are capped per client address and in
+// total (429, 503). Imports node:fs, the HTTP layer's own helpers and the log-writes event type;
+// log paths come from the LogLocator.
 import { once } from 'node:events';
-import type { BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, type BigIntStats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LogWriteEvent } from '../logging/log-writes.js';
@@ -34,16 +36,40 @@ type Admission =
   | { readonly release: () => void }
   | { readonly status: 429 | 503; readonly reason: string };
 
+/** A file's identity. */
+interface FileId { readonly dev: bigint; readonly ino: bigint }
+
+const sameId = (a: FileId, b: FileId): boolean => a.ino === b.ino && a.dev === b.dev;
+
+/** The file the path named right after `from` was replaced, held open since (so neither a rename nor a delete loses it). */
+interface Generation { readonly from: FileId; readonly to: FileId; readonly fd: number }
+
+/** Files the writer made that no follower has reached yet, kept open at most: a follower further behind skips to a later one. */
+const MAX_GENERATIONS = 16;
+
 /** The followers of one path: woken by the daemon's writes to it, and by a shared look for other writers. */
 class TailSource {
   readonly tails = new Set<LogTail>();
   /** dev:ino:size as last seen (by a look or from a write), 'missing', or null (unknown: look again). */
-  #seen: string | null = null;
+  #seen: string | null;
+  /** Counts the writer's notices, so that a look which a write overtook is not taken for news. */
+  #notices = 0;
   #looking = false;
+  /** The file the path names, as the writer last said (or as the first follower found it). */
+  #current: FileId;
+  /**
+   * The writer's files in the order it made them, each opened when it was announced: a rotation
+   * can be followed by more before a follower gets to look (a write larger than maxbytes makes
+   * several at once), and a follower that went to whatever the path names then would skip those.
+   */
+  readonly #generations: Generation[] = [];
   readonly #timer: NodeJS.Timeout;
   readonly #unsubscribe: (() => void) | null;
 
-  constructor(readonly path: string, locator: LogLocator, pollMs: number) {
+  /** `first`: the file as the first follower found it (that follower sends what it holds). */
+  constructor(readonly path: string, first: BigIntStats, locator: LogLocator, pollMs: number) {
+    this.#seen = `${first.dev}:${first.ino}:${first.size}`;
+    this.#current = { dev: first.dev, ino: first.ino };
     this.#unsubscribe = locator.watchWrites?.(path, (event) => this.#written(event)) ?? null;
     this.#timer = setInterval(() => void this.#look(), pollMs);
     this.#timer.unref();
@@ -52,14 +78,63 @@ class TailSource {
   close(): void {
     clearInterval(this.#timer);
     this.#unsubscribe?.();
+    for (const g of this.#generations.splice(0)) closeSync(g.fd);
+  }
+
+  /**
+   * Where a follower goes once it has read `file` to its end and the path names another: the file
+   * the writer made right after it (a /proc/self/fd path to the open file, and its identity), or
+   * null when the writer made none after it that is still held (then: what the path names now).
+   */
+  successor(file: FileId): { readonly path: string; readonly id: FileId } | null {
+    const next = this.#generations.find((g) => sameId(g.from, file));
+    return next === undefined ? null : { path: `/proc/self/fd/${next.fd}`, id: next.to };
+  }
+
+  /** Lets go of the files no follower will need: those before the successor of every follower's file. */
+  release(): void {
+    let needed = this.#generations.length;
+    for (const tail of this.tails) {
+      const next = this.#generations.findIndex((g) => sameId(g.from, tail.file));
+      if (next >= 0) needed = Math.min(needed, next);
+    }
+    for (const g of this.#generations.splice(0, needed)) closeSync(g.fd);
+  }
+
+  /** The writer replaced the file at the path: open the new one now, while the path still names it. */
+  #hold(): void {
+    let fd: number;
+    let id: FileId;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch {
+      return; // nothing at the path: followers look for themselves
+    }
+    try {
+      const st = fstatSync(fd, { bigint: true });
+      id = { dev: st.dev, ino: st.ino };
+    } catch {
+      closeSync(fd);
+      return;
+    }
+    if (sameId(id, this.#current)) {
+      closeSync(fd); // reopened, not replaced
+      return;
+    }
+    this.#generations.push({ from: this.#current, to: id, fd });
+    this.#current = id;
+    while (this.#generations.length > MAX_GENERATIONS) closeSync((this.#generations.shift() as Generation).fd);
   }
 
   #written(event: LogWriteEvent): void {
+    this.#notices += 1;
     if (event.kind === 'replaced') {
       this.#seen = null;
+      this.#hold();
       for (const tail of this.tails) tail.kick();
       return;
     }
+    this.#current = { dev: event.dev, ino: event.ino };
     this.#seen = `${event.dev}:${event.ino}:${event.end}`;
     // One copy for every follower (the writer's buffer is reused), made only if one takes it.
     let copy: Buffer | null = null;
@@ -67,10 +142,15 @@ class TailSource {
     for (const tail of this.tails) tail.appended(event, data);
   }
 
-  /** One stat for all followers: they are woken only when the file is not as last seen. */
+  /**
+   * One stat for all followers: they are woken only when the file is not as last seen. A stat
+   * that a write of the daemon overtook shows an older size than that write announced: it is
+   * dropped (the next look judges), or every follower would be woken for nothing.
+   */
   async #look(): Promise<void> {
     if (this.#looking) return;
     this.#looking = true;
+    const notices = this.#notices;
     let seen: string;
     try {
       const st = await stat(this.path, { bigint: true });
@@ -80,7 +160,7 @@ class TailSource {
     } finally {
       this.#looking = false;
     }
-    if (seen === this.#seen) return;
+    if (seen === this.#seen || notices !== this.#notices) return;
     this.#seen = seen;
     for (const tail of this.tails) tail.kick();
   }
@@ -128,10 +208,11 @@ export class TailStreams {
     this.#tails.add(tail);
     let source = this.#sources.get(tail.path);
     if (source === undefined) {
-      source = new TailSource(tail.path, locator, pollMs);
+      source = new TailSource(tail.path, tail.startStat, locator, pollMs);
       this.#sources.set(tail.path, source);
     }
     source.tails.add(tail);
+    tail.source = source;
     return true;
   }
 
@@ -143,6 +224,8 @@ export class TailStreams {
     if (source.tails.size === 0) {
       source.close();
       this.#sources.delete(tail.path);
+    } else {
+      source.release();
     }
   }
 
@@ -154,10 +237,6 @@ export class TailStreams {
     for (const source of this.#sources.values()) source.close();
     this.#sources.clear();
   }
-}
-
-function sameFile(a: BigIntStats, b: BigIntStats): boolean {
-  return a.ino === b.ino && a.dev === b.dev;
 }
 
 function isAbort(err: unknown): boolean {
@@ -184,6 +263,10 @@ export class LogTail {
   private resolveFinished: () => void = () => undefined;
   /** Resolves once the follower has stopped and let go of its file. */
   readonly finished = new Promise<void>((resolve) => { this.resolveFinished = resolve; });
+  /** The file as it was when the stream started. */
+  readonly startStat: BigIntStats;
+  /** The followers of this path (set once the stream is added): where the writer's next files are held. */
+  source: TailSource | null = null;
 
   constructor(
     readonly path: string,
@@ -191,7 +274,14 @@ export class LogTail {
     private fileStat: BigIntStats,
     private pos: number,
     private readonly res: ServerResponse,
-  ) {}
+  ) {
+    this.startStat = fileStat;
+  }
+
+  /** The file being read. */
+  get file(): FileId {
+    return this.fileStat;
+  }
 
   /** Stop following; with endResponse, finish the response properly (server shutdown). */
   stop(endResponse: boolean): void {
@@ -262,32 +352,50 @@ export class LogTail {
     this.resolveFinished();
   }
 
+  /**
+   * While the path names another file than ours: send the rest of ours, then go to the next one:
+   * the file the writer made right after ours (held open by the source since it was made), or,
+   * when there is none (another process replaced the file), whatever the path names now.
+   */
   private async followRotation(): Promise<void> {
-    let current: BigIntStats;
-    try {
-      current = await stat(this.path, { bigint: true });
-    } catch {
-      return; // mid-rotation, the path may briefly not exist: keep the old file for now
-    }
-    this.checkAborted();
-    if (sameFile(current, this.fileStat)) return;
-    await this.drain();
-    let next: FileHandle;
-    try {
-      next = await open(this.path, 'r');
-    } catch {
-      return;
-    }
-    if (this.abort.signal.aborted) {
-      await next.close().catch(() => undefined);
+    for (;;) {
+      let current: BigIntStats;
+      try {
+        current = await stat(this.path, { bigint: true });
+      } catch {
+        return; // mid-rotation, the path may briefly not exist: keep the old file for now
+      }
+      this.checkAborted();
+      if (sameId(current, this.fileStat)) return;
+      await this.drain();
+      const successor = this.source?.successor(this.fileStat) ?? null;
+      let next: FileHandle;
+      try {
+        next = await open(successor?.path ?? this.path, 'r');
+      } catch {
+        return;
+      }
+      let nextStat: BigIntStats;
+      try {
+        nextStat = await next.stat({ bigint: true });
+      } catch {
+        await next.close().catch(() => undefined);
+        return;
+      }
+      if (this.abort.signal.aborted || (successor !== null && !sameId(nextStat, successor.id))) {
+        // Aborted, or the held file was let go (and its fd number reused) meanwhile: look again.
+        await next.close().catch(() => undefined);
+        this.checkAborted();
+        continue;
+      }
+      const old = this.fh;
+      this.fh = next;
+      this.fileStat = nextStat;
+      this.pos = 0;
+      this.source?.release();
+      await old.close().catch(() => undefined);
       this.checkAborted();
     }
-    const old = this.fh;
-    this.fh = next;
-    await old.close().catch(() => undefined);
-    this.fileStat = await next.stat({ bigint: true });
-    this.pos = 0;
-    this.checkAborted();
   }
 
   /** Send everything between our offset and the file's current end. */

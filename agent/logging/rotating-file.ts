@@ -6,7 +6,7 @@ import { logWrites, LogWrites } from './log-writes.js';
 
 export interface RotatingFileOptions {
   readonly path: string;
-  /** Rotate once the file reaches this many bytes after a write; 0 never rotates. */
+  /** No file holds more than this many bytes: a write that would pass it goes to a fresh file; 0 never rotates. */
   readonly maxbytes?: number;
   /** How many numbered backups (.1 … .N) to keep; 0 truncates the file in place instead. */
   readonly backups?: number;
@@ -58,29 +58,49 @@ export class RotatingFile {
   }
 
   /**
-   * Appends every byte of buf synchronously, then rotates if the file reached maxbytes: supervisord's
-   * RotatingFileHandler.emit writes the record, then doRollover rotates when `tell() >= maxBytes`.
-   * One write is never split across files, so a file may exceed maxbytes by up to one write (a
-   * single write larger than maxbytes fills a file of its own), exactly as supervisord's do.
+   * Appends every byte of buf synchronously, rotating first when the bytes would take the file
+   * past maxbytes, so that no file ever holds more than maxbytes: a write that fits in the room
+   * left goes in whole; one that does not goes whole into a fresh file; one larger than maxbytes
+   * is cut into maxbytes pieces, each filling a file. A file exactly full rotates at the next write.
+   * supervisord's RotatingFileHandler (supervisor/loggers.py) writes first and rotates after, once
+   * `tell() >= maxBytes`, so its files pass maxbytes by up to one read of the child's pipe (64 KiB).
+   * Every byte is written, in order, either way; only where one file ends and the next begins differs.
    */
   write(buf: Buffer): void {
+    this.requireFd();
+    if (this.maxbytes <= 0) {
+      this.append(buf);
+      return;
+    }
+    let from = 0;
+    while (from < buf.length) {
+      // fstat rather than counting: with O_APPEND the end of file includes any bytes another
+      // writer of the same path added (stdout and stderr logged to one file).
+      this.currentSize = fstatSync(this.requireFd()).size;
+      const rest = buf.length - from;
+      if (this.currentSize > 0 && this.currentSize + rest > this.maxbytes) {
+        this.rotate();
+        this.replaced();
+      }
+      const n = this.currentSize + rest <= this.maxbytes ? rest : Math.min(rest, this.maxbytes);
+      this.append(n === buf.length ? buf : buf.subarray(from, from + n));
+      from += n;
+    }
+  }
+
+  /** Writes all of `data` at the end of the open file, and tells the followers. */
+  private append(data: Buffer): void {
     const fd = this.requireFd();
     let done = 0;
     // writeSync may write fewer bytes than asked (signals, pipes, nearly full disks); loop until all are out.
-    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
-    const followed = this.writes.followed(this.key);
-    if (this.maxbytes > 0 || followed) {
-      // fstat rather than counting: with O_APPEND the position is the end of file, which includes any
-      // bytes another writer of the same path added; supervisord's tell() sees the same thing.
-      this.currentSize = fstatSync(fd).size;
-    } else {
-      this.currentSize += buf.length;
+    while (done < data.length) done += writeSync(fd, data, done, data.length - done);
+    if (!this.writes.followed(this.key)) {
+      this.currentSize += data.length;
+      return;
     }
-    if (followed) this.writes.emit(this.key, { kind: 'append', data: buf, end: this.currentSize, ino: this.ino, dev: this.dev });
-    if (this.maxbytes > 0 && this.currentSize >= this.maxbytes) {
-      this.rotate();
-      this.replaced();
-    }
+    // A follower is told where the bytes end: another writer may have added some meanwhile.
+    this.currentSize = fstatSync(fd).size;
+    this.writes.emit(this.key, { kind: 'append', data, end: this.currentSize, ino: this.ino, dev: this.dev });
   }
 
   /** Close and open again by path: picks up a file moved away by an external logrotate (SIGUSR2). */

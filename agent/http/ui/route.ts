@@ -43,7 +43,7 @@ const CONFIRM: Readonly<Record<Exclude<UiAction, 'refresh'>, { readonly prompt: 
   restartall: { prompt: () => 'Restart all processes?', button: 'Restart All' },
 };
 
-const TOKEN_REFUSED = 'Nothing was done: the form had no valid token (a page is good for '
+const TOKEN_REFUSED = 'Nothing was done: the form had no valid token (the buttons of a page act once, within '
   + `${TOKEN_LIFETIME_MS / 60_000} minutes, and not across a restart of the daemon). Use the buttons below to try again.`;
 
 interface ConfirmBox {
@@ -92,7 +92,7 @@ export function createWebUi(opts: WebUiOptions): HttpRoute {
     if (action === null) throw new Error(`unknown action ${JSON.stringify(actionText)}`);
     if (isProcessAction(action) && namespec === undefined) throw new Error(`action ${action} without a processname`);
     const isPost = req.method === 'POST';
-    if (isPost && action !== 'refresh' && !tokens.accepts(form.body.get(CSRF_FIELD))) {
+    if (isPost && action !== 'refresh' && !tokens.take(form.body.get(CSRF_FIELD))) {
       await showStatus(req, res, 403, { message: TOKEN_REFUSED, messageIsError: true });
       return;
     }

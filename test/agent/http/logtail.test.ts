@@ -1,14 +1,20 @@
 // /logtail and /mainlogtail: headers, the initial 1024 bytes, following appends, truncation,
-// rotation without loss, the 404/400/500 answers, release of fds, and the real supervisorctl.
+// rotation without loss, the 404/400/500 answers, release of fds, and the real supervisorctl;
+// streams woken by the daemon's own writes (no look at the file), by a shared look for another
+// process's writes, the caps on streams; and a follower of the real fleetvisord's child log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, readdirSync, readlinkSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpDate } from '../../../agent/http/responses.js';
 import { LogWrites } from '../../../agent/logging/log-writes.js';
 import { RotatingFile, type RotatingFileOptions } from '../../../agent/logging/rotating-file.js';
-import { SUPERVISORCTL } from '../../helpers/paths.js';
+import { startDaemon, writeConf } from '../../helpers/daemon.js';
+import { PYTHON, SUPERVISORCTL } from '../../helpers/paths.js';
+import { freePort } from '../../helpers/ports.js';
+import { apiSections, pyRpc } from '../../helpers/py-rpc.js';
+import { makeTmpDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { basic, bodyIs, exchange, openStream, RawClient, stableHead, startServer, withLog, type Harness, type Stream } from './harness.js';
 
@@ -288,6 +294,31 @@ test('rotation, reopening and clearing by the writer are followed without a look
   await bodyIs(s, expected, 'the cleared file');
 });
 
+test('a write ten times maxbytes (ten rotations at once, most backups deleted at once) reaches the stream whole', async (t) => {
+  const h = await startServer(t, { options: NO_LOOK });
+  const { file, log } = writtenLog(t, h, 'foo', { maxbytes: 100, backups: 2 });
+  log.write(Buffer.from('before\n'));
+  const s = await openStream(h.target, '/logtail/foo');
+  t.after(() => s.client.destroy());
+  await bodyIs(s, 'before\n', 'the start');
+  const big = Buffer.from(Array.from({ length: 1000 }, (_, i) => 97 + Math.floor(i / 100)));
+  log.write(big);
+  log.write(Buffer.from('after\n'));
+  await bodyIs(s, `before\n${big.toString('latin1')}after\n`, 'every byte of every file');
+  assert.equal(existsSync(`${file}.3`), false, 'the writer kept 2 backups');
+  // The files held for the stream are let go once it has read them: the writer's and the stream's fds remain.
+  const fdsInDir = (): string[] => readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(`${h.dir}/`) ? [target] : [];
+    } catch {
+      return [];
+    }
+  });
+  await waitFor(() => fdsInDir().length === 2, { what: `two fds on the log (${fdsInDir().join(', ')})` });
+  assert.deepEqual(fdsInDir(), [file, file]);
+});
+
 test('bytes another process appends before the daemon\'s write are sent first, in file order', async (t) => {
   const h = await startServer(t, { options: NO_LOOK });
   const { file, log } = writtenLog(t, h, 'foo');
@@ -314,6 +345,58 @@ test('a reader that stops reading holds its stream back, then gets every byte on
   }
   s.client.socket.resume();
   await bodyIs(s, Buffer.concat(parts), 'all 8 MiB');
+});
+
+test('with the writer\'s notices on, bytes only another process appends reach every stream through the shared look', async (t) => {
+  const h = await startServer(t, { options: { logtailPollMs: 10 } });
+  const { file, log } = writtenLog(t, h, 'foo');
+  log.write(Buffer.from('ours\n'));
+  const streams = await Promise.all(Array.from({ length: 20 }, () => openStream(h.target, '/logtail/foo')));
+  t.after(() => { for (const s of streams) s.client.destroy(); });
+  for (const s of streams) await bodyIs(s, 'ours\n', 'the start');
+  let expected = 'ours\n';
+  for (let i = 0; i < 5; i++) {
+    appendFileSync(file, `theirs ${i}\n`);
+    expected += `theirs ${i}\n`;
+    for (const s of streams) await bodyIs(s, expected, `another process's line ${i}`);
+    log.write(Buffer.from(`ours ${i}\n`));
+    expected += `ours ${i}\n`;
+    for (const s of streams) await bodyIs(s, expected, `the daemon's line ${i}`);
+  }
+});
+
+/** 3000 lines of 64 bytes, written one by one once a line comes on stdin; 'start' before. */
+const GATED_WRITER = `${PYTHON} -c "import os, sys; os.write(1, b'start\\n'); sys.stdin.readline(); `
+  + `[os.write(1, str(i).zfill(6).encode() + b' ' + b'y' * 56 + b'\\n') for i in range(3000)]; sys.stdin.readline()"`;
+
+test('the real fleetvisord: a follower of a child\'s log gets every byte, in order, across a dozen rotations', { timeout: 60_000 }, async (t) => {
+  const dir = makeTmpDir(t, 'fv-logtail-daemon-');
+  const port = await freePort();
+  const conf = writeConf(dir, `${apiSections(port)}
+[program:writer]
+command=${GATED_WRITER}
+startsecs=0
+autorestart=false
+stdout_logfile=${dir}/writer.log
+stdout_logfile_maxbytes=16KB
+stdout_logfile_backups=100
+stderr_logfile=NONE
+`);
+  startDaemon(t, 'fleetvisord', dir, conf);
+  const log = join(dir, 'writer.log');
+  await waitFor(() => existsSync(log) && readFileSync(log, 'latin1') === 'start\n', { timeoutMs: 20_000, what: 'the child\'s first line' });
+  const s = await openStream({ port }, '/logtail/writer');
+  t.after(() => s.client.destroy());
+  await bodyIs(s, 'start\n', 'the first line');
+  await pyRpc(port, 'supervisor.sendProcessStdin', 'writer', 'go\n');
+  const lines = Array.from({ length: 3000 }, (_, i) => `${String(i).padStart(6, '0')} ${'y'.repeat(56)}\n`).join('');
+  await bodyIs(s, `start\n${lines}`, 'all 192 KB');
+  // What the stream carried is what the files hold, none of them over 16KB.
+  const names = readdirSync(dir).filter((n) => n.startsWith('writer.log'));
+  assert.ok(names.length >= 12 && !names.includes('writer.log.100'), names.join(' '));
+  const files = names.map((n) => ({ n, i: n === 'writer.log' ? 0 : Number(n.slice('writer.log.'.length)) })).sort((a, b) => b.i - a.i);
+  assert.equal(files.map(({ n }) => readFileSync(join(dir, n), 'latin1')).join(''), `start\n${lines}`);
+  for (const { n } of files) assert.ok(statSync(join(dir, n)).size <= 16 * 1024, n);
 });
 
 /** The status and body of a refused (Content-Length) answer; the head of a stream. */
@@ -357,4 +440,25 @@ test('streams are capped per client address and in total; beyond, a status and a
     else s.client.destroy();
     return again !== null;
   }, { what: 'a place once a stream ended' });
+});
+
+test('the real supervisorctl tail -f over the cap: the status code on stderr, and it ends', { skip: noCtl }, async (t) => {
+  const h = await startServer(t, { options: { logtailPerClient: 1 } });
+  withLog(h, 'foo', 'x\n');
+  const held = await openStream(h.target, '/logtail/foo');
+  t.after(() => held.client.destroy());
+  assert.match(held.head, /^HTTP\/1\.1 200 OK\r\n/);
+  const conf = join(h.dir, 'ctl.conf');
+  writeFileSync(conf, '[supervisorctl]\n');
+  const port = 'port' in h.target ? h.target.port : 0;
+  const child = spawn(SUPERVISORCTL, ['-c', conf, '-s', `http://127.0.0.1:${port}`, 'tail', '-f', 'foo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => { child.kill('SIGKILL'); });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  assert.equal(out, '==> Press Ctrl-C to exit <==\n');
+  assert.equal(err, `http://127.0.0.1:${port}/logtail/foo/stdout Cannot read, status code 429\n`);
+  assert.equal(code, 0);
 });

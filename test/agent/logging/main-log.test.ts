@@ -71,8 +71,11 @@ test('the main log rotates like any log file', (t) => {
   const log = createMainLogger({ logfile: path, maxbytes: 100, backups: 2, level: 'info', echo: false, clock: fixed });
   t.after(() => log.close());
   for (let i = 0; i < 4; i++) log.info(`message number ${i} padded to be long enough`);
-  assert.ok(existsSync(`${path}.1`));
-  assert.match(readFileSync(`${path}.1`, 'utf8'), /message number 3/);
+  // Each line is over half of maxbytes: each file holds one, whole; the oldest went past the 2 backups.
+  assert.match(readFileSync(path, 'utf8'), /^[^\n]*message number 3[^\n]*\n$/);
+  assert.match(readFileSync(`${path}.1`, 'utf8'), /^[^\n]*message number 2[^\n]*\n$/);
+  assert.match(readFileSync(`${path}.2`, 'utf8'), /^[^\n]*message number 1[^\n]*\n$/);
+  assert.equal(existsSync(`${path}.3`), false);
 });
 
 test('logfile=syslog sends one record per line, each with the time and level prefix', (t) => {

@@ -1,4 +1,4 @@
-// RotatingFile: rotation boundaries, backup shifting, truncation, no lost bytes, reopen and clear.
+// RotatingFile: rotation boundaries (no file passes maxbytes), backup shifting, truncation, no lost bytes, reopen and clear.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
@@ -12,20 +12,24 @@ function sizesOf(base: string, backups: number): Array<number | null> {
   return names.map((n) => (existsSync(n) ? statSync(n).size : null));
 }
 
-test('a 520-byte write with maxbytes 300 rotates whole: .1 holds 520 bytes, the new file is empty', (t) => {
+test('a 520-byte write with maxbytes 300 is cut: .1 is full (300 bytes), the file holds the other 220', (t) => {
   const path = join(makeTmpDir(t), 'talker.log');
   const f = new RotatingFile({ path, maxbytes: 300, backups: 2 });
   t.after(() => f.close());
-  f.write(Buffer.alloc(520, 'x'));
-  assert.deepEqual(sizesOf(path, 2), [0, 520, null, null]);
-  assert.equal(f.size, 0);
+  const data = Buffer.from(Array.from({ length: 520 }, (_, i) => 65 + (i % 26)));
+  f.write(data);
+  assert.deepEqual(sizesOf(path, 2), [220, 300, null, null]);
+  assert.deepEqual(Buffer.concat([readFileSync(`${path}.1`), readFileSync(path)]), data);
+  assert.equal(f.size, 220);
 });
 
 const boundaryCases: Array<{ name: string; writes: number[]; sizes: Array<number | null> }> = [
   { name: 'below maxbytes stays put', writes: [100, 100, 99], sizes: [299, null, null] },
-  { name: 'reaching maxbytes exactly rotates', writes: [100, 100, 100], sizes: [0, 300, null] },
-  { name: 'crossing maxbytes rotates after the write', writes: [250, 100], sizes: [0, 350, null] },
-  { name: 'with one backup a second rotation replaces .1', writes: [300, 10, 290], sizes: [0, 300, null] },
+  { name: 'reaching maxbytes exactly keeps the file until the next write', writes: [100, 100, 100], sizes: [300, null, null] },
+  { name: 'a full file rotates before the next write', writes: [100, 100, 100, 1], sizes: [1, 300, null] },
+  { name: 'a write that would pass maxbytes goes whole to a fresh file', writes: [250, 100], sizes: [100, 250, null] },
+  { name: 'with one backup a second rotation replaces .1', writes: [300, 10, 291], sizes: [291, 10, null] },
+  { name: 'a write of more than maxbytes fills files of its own', writes: [10, 700], sizes: [100, 300, null] },
 ];
 for (const c of boundaryCases) {
   test(`rotation boundary: ${c.name}`, (t) => {
@@ -42,10 +46,10 @@ test('backups shift oldest-first and the oldest beyond the window is dropped', (
   const f = new RotatingFile({ path, maxbytes: 10, backups: 3 });
   t.after(() => f.close());
   for (const letter of 'ABCDE') f.write(Buffer.alloc(10, letter));
-  assert.equal(readFileSync(path, 'latin1'), '');
-  assert.equal(readFileSync(`${path}.1`, 'latin1'), 'E'.repeat(10));
-  assert.equal(readFileSync(`${path}.2`, 'latin1'), 'D'.repeat(10));
-  assert.equal(readFileSync(`${path}.3`, 'latin1'), 'C'.repeat(10));
+  assert.equal(readFileSync(path, 'latin1'), 'E'.repeat(10));
+  assert.equal(readFileSync(`${path}.1`, 'latin1'), 'D'.repeat(10));
+  assert.equal(readFileSync(`${path}.2`, 'latin1'), 'C'.repeat(10));
+  assert.equal(readFileSync(`${path}.3`, 'latin1'), 'B'.repeat(10));
   assert.equal(existsSync(`${path}.4`), false);
 });
 
@@ -56,9 +60,9 @@ test('backups=0 truncates in place and creates no backup', (t) => {
   f.write(Buffer.from('123456789'));
   assert.equal(readFileSync(path, 'latin1'), '123456789');
   f.write(Buffer.from('ab'));
-  assert.equal(readFileSync(path, 'latin1'), '');
+  assert.equal(readFileSync(path, 'latin1'), 'ab');
   f.write(Buffer.from('c'));
-  assert.equal(readFileSync(path, 'latin1'), 'c');
+  assert.equal(readFileSync(path, 'latin1'), 'abc');
   assert.equal(existsSync(`${path}.1`), false);
 });
 
@@ -70,7 +74,15 @@ test('maxbytes 0 never rotates', (t) => {
   assert.deepEqual(sizesOf(path, 1), [5000, null, null]);
 });
 
-test('no byte is lost across rotations while the backups window holds everything', (t) => {
+/** The backups from the oldest, then the current file. */
+function generations(path: string, backups: number): Buffer[] {
+  const parts: Buffer[] = [];
+  for (let i = backups; i >= 1; i--) if (existsSync(`${path}.${i}`)) parts.push(readFileSync(`${path}.${i}`));
+  parts.push(readFileSync(path));
+  return parts;
+}
+
+test('no byte is lost across rotations while the backups window holds everything, and no file passes maxbytes', (t) => {
   const path = join(makeTmpDir(t), 'r.log');
   const backups = 400;
   const f = new RotatingFile({ path, maxbytes: 64, backups });
@@ -81,12 +93,32 @@ test('no byte is lost across rotations while the backups window holds everything
     written.push(chunk);
     f.write(chunk);
   }
-  const parts: Buffer[] = [];
-  for (let i = backups; i >= 1; i--) if (existsSync(`${path}.${i}`)) parts.push(readFileSync(`${path}.${i}`));
   assert.ok(!existsSync(`${path}.${backups}`), 'test must stay inside the backups window');
-  parts.push(readFileSync(path));
+  const parts = generations(path, backups);
   assert.deepEqual(Buffer.concat(parts), Buffer.concat(written));
-  for (let i = 1; existsSync(`${path}.${i}`); i++) assert.ok(statSync(`${path}.${i}`).size >= 64);
+  for (const part of parts) assert.ok(part.length <= 64, `a file of ${part.length} bytes`);
+});
+
+test('3 MiB in pipe-sized writes through a 1 MiB log: every file at most 1 MiB, each rotated one nearly full, nothing lost', (t) => {
+  const path = join(makeTmpDir(t), 'big.log');
+  const maxbytes = 1024 * 1024;
+  const f = new RotatingFile({ path, maxbytes, backups: 10 });
+  t.after(() => f.close());
+  const data = randomBytes(3 * maxbytes);
+  let longest = 0;
+  for (let at = 0; at < data.length;) {
+    // The sizes a read of a child's pipe has: anything from 1 byte to 64 KiB.
+    const n = Math.min(data.length - at, randomInt(1, 64 * 1024 + 1));
+    f.write(data.subarray(at, at + n));
+    longest = Math.max(longest, n);
+    at += n;
+  }
+  const parts = generations(path, 10);
+  assert.ok(parts.length >= 4, `${parts.length} files`);
+  assert.deepEqual(Buffer.concat(parts), data);
+  for (const part of parts) assert.ok(part.length <= maxbytes, `a file of ${part.length} bytes`);
+  // Rotated only when the next write would not fit: a backup lacks less than one write.
+  for (const part of parts.slice(0, -1)) assert.ok(part.length > maxbytes - longest, `a backup of ${part.length} bytes`);
 });
 
 test('reopen after an external mv writes to a fresh file at the original path', (t) => {
@@ -142,7 +174,7 @@ test('rotation tolerates the active file having been deleted', (t) => {
   f.write(Buffer.from('12345'));
   unlinkSync(path);
   f.write(Buffer.from('678901'));
-  assert.equal(readFileSync(path, 'utf8'), '');
+  assert.equal(readFileSync(path, 'utf8'), '678901');
   assert.equal(existsSync(`${path}.1`), false);
 });
 

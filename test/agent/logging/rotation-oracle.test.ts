@@ -1,5 +1,8 @@
-// Oracle: the real supervisord 4.2.5 and our RotatingFile rotate the same single 520-byte write identically.
-// Only this single-write case is used: one pipe write under PIPE_BUF arrives as one read, so it is deterministic.
+// Oracle: the real supervisord 4.2.5 and our RotatingFile after the same single 520-byte write with
+// maxbytes 300. supervisord writes, then rotates (loggers.py): its .1 holds all 520 bytes, past the
+// limit. We rotate before a write would pass it and cut a write larger than it: .1 holds 300, the
+// file 220. The same bytes in the same order either way. Only this single-write case is used: one
+// pipe write under PIPE_BUF arrives as one read, so it is deterministic.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,7 +17,7 @@ function snapshot(base: string): Array<string | null> {
   return [base, `${base}.1`, `${base}.2`, `${base}.3`].map((p) => (existsSync(p) ? readFileSync(p, 'latin1') : null));
 }
 
-test('supervisord and RotatingFile leave the same files after a 520-byte write with maxbytes 300', { skip: !existsSync(SUPERVISORD) && 'supervisord not installed' }, async (t) => {
+test('after a 520-byte write with maxbytes 300, supervisord and RotatingFile keep the same bytes; ours stay within maxbytes', { skip: !existsSync(SUPERVISORD) && 'supervisord not installed' }, async (t) => {
   const dir = makeTmpDir(t);
   const conf = join(dir, 'supervisord.conf');
   writeFileSync(conf, [
@@ -38,5 +41,9 @@ test('supervisord and RotatingFile leave the same files after a 520-byte write w
   const f = new RotatingFile({ path: mine, maxbytes: 300, backups: 2 });
   f.write(Buffer.alloc(520, 'x'));
   f.close();
-  assert.deepEqual(snapshot(mine), snapshot(join(dir, 'talker.log')));
+  const theirs = snapshot(join(dir, 'talker.log'));
+  assert.deepEqual(theirs, ['', 'x'.repeat(520), null, null], 'supervisord: written whole, then rotated');
+  assert.deepEqual(snapshot(mine), ['x'.repeat(220), 'x'.repeat(300), null, null], 'ours: rotated before passing 300');
+  const all = (files: Array<string | null>): string => files.filter((f): f is string => f !== null).reverse().join('');
+  assert.equal(all(snapshot(mine)), all(theirs));
 });

@@ -1,6 +1,7 @@
 // The web page's guards on a POST: the CSRF token's lifetime (taken within it, refused after, on a
-// clock the test moves) and its integrity, and the form encoding (anything but a urlencoded form is
-// 415, nothing done). Over a scripted RpcHandler that records every call, behind a real server.
+// clock the test moves), its single use and its integrity, and the form encoding (anything but a
+// urlencoded form is 415, nothing done). Over a scripted RpcHandler that records every call,
+// behind a real server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FormTokens, TOKEN_LIFETIME_MS } from '../../../agent/http/ui/csrf.js';
@@ -22,7 +23,26 @@ test('a token is taken for its lifetime and refused after it', () => {
   assert.equal(tokens.accepts(token), true, 'at the end of its lifetime');
   now += 1;
   assert.equal(tokens.accepts(token), false, 'one ms later');
+  assert.equal(tokens.take(token), false, 'nor taken');
   assert.equal(TOKEN_LIFETIME_MS, 10 * 60_000);
+});
+
+test('a token is taken once; looking at it does not spend it; spent ones are forgotten once their lifetime is over', () => {
+  let now = 1_800_000_000_000;
+  const tokens = new FormTokens({ now: () => now });
+  const first = tokens.issue();
+  const second = tokens.issue();
+  assert.equal(tokens.accepts(first), true);
+  assert.equal(tokens.take(first), true, 'the first use');
+  assert.equal(tokens.take(first), false, 'a second use');
+  assert.equal(tokens.accepts(first), false, 'spent');
+  assert.equal(tokens.take(second), true, 'another page\'s token is its own');
+  assert.equal(tokens.spentCount, 2);
+  now += TOKEN_LIFETIME_MS + 1;
+  const later = tokens.issue();
+  assert.equal(tokens.take(later), true);
+  assert.equal(tokens.spentCount, 1, 'the two spent before are past their lifetime: forgotten');
+  assert.equal(tokens.take(first), false, 'and still refused, by their age');
 });
 
 test('only this UI\'s tokens, unaltered, are taken; a re-dated one is not', () => {
@@ -80,21 +100,38 @@ function stop(target: Target, token: string, contentType = 'application/x-www-fo
 
 test('a page\'s forms act for 10 minutes; after that the POST is refused with 403 and a fresh token', async (t) => {
   const { rpc, target, clock } = await setUp(t);
-  const token = tokenOf((await httpRequest(target, '/')).body);
+  const early = tokenOf((await httpRequest(target, '/')).body);
+  const other = tokenOf((await httpRequest(target, '/')).body);
   clock.ms += TOKEN_LIFETIME_MS - 1000;
-  const inTime = await stop(target, token);
+  const inTime = await stop(target, early);
   assert.equal(inTime.status, 303);
   assert.equal(messageOf(inTime), 'Process web stopped');
   assert.deepEqual(rpc.actions, ['supervisor.stopProcess(web)']);
 
+  // A page of the same age, never used, two seconds later: too old.
   clock.ms += 2000;
-  const late = await stop(target, token);
+  const late = await stop(target, other);
   assert.equal(late.status, 403);
   assert.equal(late.headers.location, undefined);
-  assert.match(late.body, /class="status_msg status_error">Nothing was done: the form had no valid token \(a page is good for 10 minutes/);
+  assert.match(late.body, /class="status_msg status_error">Nothing was done: the form had no valid token \(the buttons of a page act once, within 10 minutes/);
   assert.equal(rpc.actions.length, 1, 'nothing done');
   const retry = await stop(target, tokenOf(late.body));
   assert.equal(retry.status, 303);
+  assert.equal(rpc.actions.length, 2);
+});
+
+test('a page\'s token acts once: the same form sent again is refused with 403, nothing done', async (t) => {
+  const { rpc, target } = await setUp(t);
+  const token = tokenOf((await httpRequest(target, '/')).body);
+  assert.equal((await stop(target, token)).status, 303);
+  const again = await stop(target, token);
+  assert.equal(again.status, 403);
+  assert.match(again.body, /Nothing was done: the form had no valid token/);
+  assert.deepEqual(rpc.actions, ['supervisor.stopProcess(web)']);
+  // A refused token is not spent: a POST refused for its encoding leaves it good for the right one.
+  const fresh = tokenOf(again.body);
+  assert.equal((await stop(target, fresh, 'text/plain')).status, 415);
+  assert.equal((await stop(target, fresh)).status, 303);
   assert.equal(rpc.actions.length, 2);
 });
 
