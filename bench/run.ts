@@ -10,6 +10,7 @@ import { rawCopyCpuPerGiB, rawHelperSpawn, rawPipe, rawSpawn } from './machine.j
 import { benchEvents } from './events.js';
 import { benchLogtail, logtailRows } from './logtail.js';
 import { benchHub } from './hub.js';
+import { benchDeps } from './deps.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const KINDS: Kind[] = ['fleetvisord', 'supervisord'];
@@ -113,12 +114,20 @@ async function benchAgent(): Promise<void> {
   console.log(`\nMachine limits in this run: raw fork/exec of 500 children from node ${fmt(median(spawnLimit))} ms, from fv-spawn ${helperLimit.length > 0 ? `${fmt(median(helperLimit))} ms (to exit)` : 'not built'}; raw pipe into node ${fmt(median(pipeLimit))} MiB/s; dd copying a pipe into files ${fmt(median(copyLimit))} s CPU per GiB.`);
 }
 
-/** The agent's table, then the hub's (bench/hub.ts); BENCH_ONLY=agent or BENCH_ONLY=hub runs one. */
+/**
+ * The agent's table, the depends_on one (bench/deps.ts, BENCH_DEPS_ROUNDS rounds, default 3), then
+ * the hub's (bench/hub.ts). BENCH_ONLY=agent runs the first two, BENCH_ONLY=deps or =hub only that one.
+ */
 async function main(): Promise<void> {
   const only = process.env['BENCH_ONLY'] ?? '';
-  if (!['', 'agent', 'hub'].includes(only)) throw new Error(`BENCH_ONLY is agent or hub, not ${JSON.stringify(only)}`);
-  if (only !== 'hub') await benchAgent();
-  if (only !== 'agent') console.log(`${only === 'hub' ? '' : '\n'}${(await benchHub()).join('\n')}`);
+  if (!['', 'agent', 'deps', 'hub'].includes(only)) throw new Error(`BENCH_ONLY is agent, deps or hub, not ${JSON.stringify(only)}`);
+  if (only === '' || only === 'agent') await benchAgent();
+  if (only !== 'hub') {
+    try { execFileSync('/usr/bin/supervisord', ['-v']); } catch { throw new Error('supervisord 4.2.5 is needed: apt-get install -y supervisor'); }
+    const rounds = Number(process.env['BENCH_DEPS_ROUNDS'] ?? 3);
+    console.log(`${only === 'deps' ? '' : '\n'}${(await benchDeps(rounds)).join('\n')}`);
+  }
+  if (only === '' || only === 'hub') console.log(`${only === 'hub' ? '' : '\n'}${(await benchHub()).join('\n')}`);
 }
 
 main().catch((err: unknown) => { console.error(err); process.exit(1); });
