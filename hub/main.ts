@@ -74,6 +74,12 @@ async function serve(configFile: string): Promise<void> {
   const hub = await startHub({ configFile });
   if (hub.seededAdmin) process.stdout.write(`First start: log in at ${hub.url} as admin / admin; the hub asks for a new password at once.\n`);
   process.on('SIGHUP', () => { void hub.reload(); });
+  // Log rotation: the hub's own log is stdout (the journal), and the activity file is opened for
+  // each line it appends, so a file logrotate moved away is left at the next line. SIGUSR2, the
+  // agent's "reopen your logs", is acknowledged in the log instead of ending the hub (node's default).
+  process.on('SIGUSR2', () => {
+    process.stdout.write(`${new Date().toISOString()} received SIGUSR2 (log reopen): the activity log is opened anew for each line\n`);
+  });
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

@@ -56,7 +56,7 @@ export async function runLife(opts: LifeOptions): Promise<LifeOutcome> {
   if (!sd.nocleanup) cleanupAutoLogs(sd.childlogdir, sd.identifier, log);
 
   if (opts.spawnRoute.helper() === null) {
-    const why = process.env[HELPER_ENV] === '0' ? `${HELPER_ENV}=0` : 'fv-spawn not built (no C compiler at npm run build?)';
+    const why = process.env[HELPER_ENV] === '0' ? `${HELPER_ENV}=0` : 'fv-spawn not built (no C compiler when the package was installed or built?)';
     log.info(`children are spawned by node's child_process (${why}); fv-spawn is faster`);
   }
   const bus = new EventBus();

@@ -65,6 +65,22 @@ describe('systemd units', { skip }, () => {
   }
 });
 
+describe('hardening', { skip }, () => {
+  // systemd's own scale (0 hardened .. 10 exposed), read from the file (--offline): the hub's
+  // sandbox must not erode. The agent's is minimal on purpose (9.0: its programs inherit it, README).
+  for (const [unit, most] of [['hub/deploy/fleetvisor-hub.service', 2.0]] as const) {
+    it(`systemd-analyze security rates ${unit} ${most} or less`, (t) => {
+      const r = spawnSync(ANALYZE, ['security', '--offline=true', join(repoRoot, unit)], {
+        encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_COLORS: '0', SYSTEMD_PAGER: 'cat' },
+      });
+      const level = /Overall exposure level for \S+: (\d+\.\d+)/.exec(r.stdout)?.[1];
+      assert.ok(level !== undefined, `no exposure level in:\n${r.stdout}${r.stderr}`);
+      t.diagnostic(`${unit}: exposure ${level}`);
+      assert.ok(Number(level) <= most, `${unit}: exposure ${level}`);
+    });
+  }
+});
+
 describe('unit settings', () => {
   it('the stop settings leave the agent\'s own shutdown in charge; the hub runs as its own user', () => {
     const agent = readFileSync(join(repoRoot, 'agent/deploy/fleetvisord.service'), 'utf8');
@@ -77,6 +93,14 @@ describe('unit settings', () => {
       assert.deepEqual(setting(text, 'OOMPolicy'), ['continue']);
       assert.deepEqual(setting(text, 'User'), []);
     }
+    // The programs' stop time fits in the unit's: every stopwaitsecs of the shipped configs (and
+    // supervisord's default, 10) added up, as if each program were its own priority level.
+    const stopTimes = ['agent/deploy/supervisord.conf', 'supervisord.conf.example']
+      .flatMap((f) => [...readFileSync(join(repoRoot, f), 'utf8').matchAll(/^;?stopwaitsecs\s*=\s*(\d+)/gm)].map((m) => Number(m[1])));
+    assert.ok(stopTimes.length >= 1, 'agent/deploy/supervisord.conf shows stopwaitsecs');
+    const worst = stopTimes.reduce((a, b) => a + b, 10);
+    for (const text of [agent, debian]) assert.ok(Number(setting(text, 'TimeoutStopSec')[0]) > worst, `TimeoutStopSec above ${worst} s`);
+    for (const text of [agent, debian]) assert.deepEqual(setting(text, 'KillSignal'), ['SIGTERM']);
     assert.deepEqual(setting(agent, 'ExecStart'), ['fleetvisord -n -c /etc/supervisord.conf']);
     assert.deepEqual(setting(debian, 'ExecStart'), ['fleetvisord -n -c /etc/supervisor/supervisord.conf']);
     assert.deepEqual(setting(debian, 'Conflicts'), ['supervisor.service']);
