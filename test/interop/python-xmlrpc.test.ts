@@ -47,7 +47,10 @@ command=/bin/sleep 600
 autostart=false
 
 [program:quick]
-command=/bin/sh -c "exit 3"
+; It exits after supervisord's reap() that follows a spawn (so startProcess(wait=False) answers
+; OK on both, not SPAWN_ERROR by a race) and long before startsecs even on a loaded machine.
+command=/bin/sh -c "sleep 0.3; exit 3"
+startsecs=10
 startretries=0
 
 [program:badcmd]
