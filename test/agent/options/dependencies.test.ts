@@ -70,6 +70,17 @@ async function allStopped(fv: OptionsDaemon): Promise<void> {
   for (const n of ['a', 'b', 'c']) await fv.waitState(n, 'STOPPED');
 }
 
+/** Debian's supervisorctl on the daemon's config: its output (stdout and stderr) and exit status. */
+function supervisorctl(fv: { conf: string; dir: string }, ...args: string[]): Promise<{ out: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(SUPERVISORCTL, ['-c', fv.conf, ...args], { cwd: fv.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => { out += b.toString(); });
+    child.on('close', (code) => resolve({ out, code }));
+  });
+}
+
 describe('depends_on', { concurrency: true }, () => {
   test('a three-level chain starts in dependency order, stops in reverse, and `start c` starts a and b first', { timeout: 180_000 }, async (t) => {
     const fv = await chainDaemon(t);
@@ -120,13 +131,7 @@ describe('depends_on', { concurrency: true }, () => {
     await fv.rpc.call('supervisor.stopAllProcesses', [true]);
     await allStopped(fv);
     const from = fv.lines().length;
-    const r = await new Promise<{ out: string; code: number | null }>((resolve) => {
-      const child = spawn(SUPERVISORCTL, ['-c', fv.conf, 'start', 'c'], { cwd: fv.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-      child.stderr.on('data', (b: Buffer) => { out += b.toString(); });
-      child.on('close', (code) => resolve({ out, code }));
-    });
+    const r = await supervisorctl(fv, 'start', 'c');
     assert.deepEqual(r, { out: 'c: started\n', code: 0 });
     assertLineOrder(fv.lines(), START_ORDER, from);
 
@@ -134,13 +139,7 @@ describe('depends_on', { concurrency: true }, () => {
     // and listed, dependencies first.
     await fv.rpc.call('supervisor.stopAllProcesses', [true]);
     await allStopped(fv);
-    const all = await new Promise<{ out: string; code: number | null }>((resolve) => {
-      const child = spawn(SUPERVISORCTL, ['-c', fv.conf, 'start', 'all'], { cwd: fv.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-      child.stderr.on('data', (b: Buffer) => { out += b.toString(); });
-      child.on('close', (code) => resolve({ out, code }));
-    });
+    const all = await supervisorctl(fv, 'start', 'all');
     assert.deepEqual(all, { out: 'a: started\nb: started\nc: started\n', code: 0 });
   });
 
