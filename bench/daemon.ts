@@ -58,7 +58,8 @@ export function startBenchDaemon(kind: Kind, body: string): BenchDaemon {
   };
 }
 
-function descendants(root: number): number[] {
+/** Every live descendant pid of `root`, through /proc ppid links. */
+export function descendants(root: number): number[] {
   const parents = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

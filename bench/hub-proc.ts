@@ -4,11 +4,11 @@
 // the /api/v2/events/ stream that stamps each message's arrival; the fake-node child; percentiles.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { repoRoot } from './daemon.js';
+import { descendants, repoRoot } from './daemon.js';
 import type { FakeMessage, FakeNodeSpec } from './hub-fake-node.js';
 
 const CLK_TCK = 100;
@@ -86,23 +86,6 @@ export async function within(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([p.then(() => undefined, () => undefined), new Promise<void>((r) => { timer = setTimeout(r, ms); })]);
   clearTimeout(timer);
-}
-
-/** Every live descendant pid of `root`, through /proc ppid links. */
-export function descendants(root: number): number[] {
-  const parents = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(name)]);
-    } catch { /* exited meanwhile */ }
-  }
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) for (const c of parents.get(queue.shift() as number) ?? []) { out.push(c); queue.push(c); }
-  return out;
 }
 
 /** Stops a child by pid: SIGTERM, up to `graceMs` for it to exit, then SIGKILL it and whatever it had started. */

@@ -3,11 +3,10 @@
 // the tail page and reads the log, and leaves a screenshot in test-artifacts/agent-ui.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { descendants, isAlive } from '../../helpers/daemon.js';
+import { closeProfile, makeProfileDir } from '../../helpers/chromium-profile.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { forever, startUiDaemon } from './helpers.js';
 
@@ -20,19 +19,9 @@ interface HasAfter { after(fn: () => void | Promise<void>): void }
 
 /** A browser with a fresh profile; closed, its leftover processes killed by pid and its profile removed when the test ends. */
 async function openBrowser(t: HasAfter): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'fv-chromium-'));
+  const profile = makeProfileDir('fv-chromium-');
   let context: BrowserContext | null = null;
-  t.after(async () => {
-    await context?.close().catch(() => undefined);
-    for (const pid of descendants(process.pid)) {
-      let cmdline = '';
-      try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1'); } catch { continue; }
-      if (cmdline.includes(profile) && isAlive(pid)) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-      }
-    }
-    rmSync(profile, { recursive: true, force: true });
-  });
+  t.after(() => closeProfile(context, profile));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, args: ARGS, headless: true, httpCredentials: CREDENTIALS, viewport: { width: 1180, height: 560 },
   });

@@ -2,11 +2,10 @@
 // each browser on a fresh profile dir, closed (its leftover processes killed by pid, its profile
 // removed) when the tests end; every page watched for console errors, uncaught exceptions, CSP
 // violations and dialogs; screenshots under test-artifacts/ at a desktop and a phone size.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Dialog, type Page } from 'playwright-core';
-import { descendants, isAlive } from '../../helpers/daemon.js';
+import { closeProfile, makeProfileDir } from '../../helpers/chromium-profile.js';
 import { repoRoot } from '../../helpers/paths.js';
 
 interface HasAfter { after(fn: () => void | Promise<void>): void }
@@ -59,22 +58,12 @@ function watch(page: Page, problems: PageProblems): void {
 
 /** A headless Chromium on a fresh profile, closed and cleaned up when `t` ends. */
 export async function openBrowser(t: HasAfter, opts: { size?: SizeName } = {}): Promise<HubBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'fv-hub-chromium-'));
+  const profile = makeProfileDir('fv-hub-chromium-');
   const problems: PageProblems = { errors: [], dialogs: [] };
   let context: BrowserContext | null = null;
   let closed: Promise<void> | null = null;
   const close = (): Promise<void> => {
-    closed ??= (async () => {
-      await context?.close().catch(() => undefined);
-      for (const pid of descendants(process.pid)) {
-        let cmdline = '';
-        try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1'); } catch { continue; }
-        if (cmdline.includes(profile) && isAlive(pid)) {
-          try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-        }
-      }
-      rmSync(profile, { recursive: true, force: true });
-    })();
+    closed ??= closeProfile(context, profile);
     return closed;
   };
   t.after(close);
